@@ -1,0 +1,53 @@
+"""Write files so that a crash or a failure never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_PREFIX = ".sanitize-"
+TEMP_SUFFIX = ".tmp"
+
+
+def write_atomic(target: Path, data: bytes, mode_from: Path | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``target``, fsync it, then rename it over."""
+    directory = target.parent
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = _mode_for(target, mode_from)
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_directory(directory)
+
+
+
+
+def _mode_for(target: Path, mode_from: Path | None) -> int:
+    for candidate in (target, mode_from):
+        if candidate is not None:
+            try:
+                return os.stat(candidate).st_mode & 0o7777
+            except OSError:
+                continue
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

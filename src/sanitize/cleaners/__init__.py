@@ -1,0 +1,1 @@
+"""One cleaner per format, all behind the contract in sanitize.cleaners.base."""

@@ -1,0 +1,45 @@
+"""The contract every cleaner (built-in or plugin) fulfils.
+
+A cleaner works on the bytes of one file. ``inspect`` lists what ``clean`` would remove;
+after cleaning, the pipeline inspects the output again and refuses it if anything is left,
+so the two must agree: whatever ``clean`` keeps on purpose (a photo's Orientation, an ICC
+profile) is never listed by ``inspect``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+
+@dataclass
+class CleanResult:
+    data: bytes
+    notes: list[str] = field(default_factory=list)
+
+
+class Cleaner(ABC):
+    #: Short name shown in messages.
+    name: ClassVar[str]
+    #: The detected kinds (see sanitize.filetype) this cleaner handles.
+    kinds: ClassVar[frozenset[str]]
+
+    @classmethod
+    def sniff(cls, data: bytes) -> str | None:
+        """Recognise a kind that sanitize.filetype does not know (for plugins)."""
+        return None
+
+    @abstractmethod
+    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+        """List every removable item the file carries."""
+
+    @abstractmethod
+    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
+        """Return the cleaned bytes; raise SanitizeError when that cannot be done safely."""
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+        """Check that cleaning kept what must be kept; raise VerificationError if not."""

@@ -1,0 +1,105 @@
+"""PNG: keep only the chunks needed to display the image; copy them byte for byte."""
+
+from __future__ import annotations
+
+from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
+from sanitize.formats.chunks import inflate_capped, png_chunk, png_chunks
+from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
+from sanitize.formats.values import bytes_text
+from sanitize.formats.xmp import xmp_properties
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+DISPLAY_CHUNKS = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP",
+    b"sBIT", b"pHYs", b"acTL", b"fcTL", b"fdAT",
+    b"cICP", b"mDCV", b"cLLI",  # HDR colour signalling: needed for colours to stay right
+}
+PIXEL_CHUNKS = {b"IHDR", b"PLTE", b"IDAT", b"tRNS", b"acTL", b"fcTL", b"fdAT"}
+
+
+def _text_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
+    keyword, _, rest = payload.partition(b"\x00")
+    name = bytes_text(keyword) or "Text"
+    try:
+        if type_ == b"tEXt":
+            text = rest
+        elif type_ == b"zTXt":
+            text = inflate_capped(rest[1:])
+        else:  # iTXt: flag, method, language\0, translated keyword\0, text
+            compressed = rest[:1] == b"\x01"
+            _language, _, rest2 = rest[2:].partition(b"\x00")
+            _translated, _, text = rest2.partition(b"\x00")
+            if compressed:
+                text = inflate_capped(text)
+    except (CorruptFileError, LimitExceededError):
+        return [MetadataItem(f"PNG:{type_.decode()}", name, "<unreadable compressed text>")]
+    if name == "XML:com.adobe.xmp":
+        return [MetadataItem("XMP", f, v) for f, v in xmp_properties(text)]
+    return [MetadataItem(f"PNG:{type_.decode()}", name, bytes_text(text))]
+
+
+def _chunk_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
+    if type_ in (b"tEXt", b"zTXt", b"iTXt"):
+        return _text_items(type_, payload)
+    if type_ == b"eXIf":
+        return [MetadataItem(f"EXIF:{g}", f, v) for g, f, v in summarize_exif(payload).items]
+    if type_ == b"tIME" and len(payload) == 7:
+        year = int.from_bytes(payload[:2], "big")
+        month, day, hour, minute, second = payload[2:]
+        stamp = f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}"
+        return [MetadataItem("PNG:tIME", "ModifyDate", stamp)]
+    return [MetadataItem(f"PNG:{bytes_text(type_)}", "Chunk", f"<{len(payload)} bytes>")]
+
+
+class PngCleaner(Cleaner):
+    name = "png"
+    kinds = frozenset({"png"})
+
+    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+        chunks, end = png_chunks(data)
+        items: list[MetadataItem] = []
+        for chunk in chunks:
+            if chunk.type in DISPLAY_CHUNKS:
+                continue
+            payload = data[chunk.data_start : chunk.data_end]
+            if chunk.type == b"eXIf" and payload == self._canonical_exif(payload):
+                continue
+            items.extend(_chunk_items(chunk.type, payload))
+        if end < len(data):
+            items.append(MetadataItem("Trailer", "DataAfterIEND", f"<{len(data) - end} bytes>"))
+        return items
+
+    @staticmethod
+    def _canonical_exif(payload: bytes) -> bytes | None:
+        orientation = summarize_exif(payload).orientation
+        if orientation and 2 <= orientation <= 8:
+            return build_orientation_exif(orientation)
+        return None
+
+    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
+        chunks, end = png_chunks(data)
+        parts = [data[:8]]
+        notes = []
+        exif_done = False
+        for chunk in chunks:
+            if chunk.type in DISPLAY_CHUNKS:
+                parts.append(data[chunk.start : chunk.end])
+            elif chunk.type == b"eXIf" and not exif_done:
+                exif_done = True
+                minimal = self._canonical_exif(data[chunk.data_start : chunk.data_end])
+                if minimal:
+                    parts.append(png_chunk(b"eXIf", minimal))
+                    notes.append("kept EXIF Orientation so the image displays upright")
+        if end < len(data):
+            notes.append(f"removed {len(data) - end} bytes after the end of the image")
+        return CleanResult(b"".join(parts), notes)
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+        def pixels(data: bytes) -> list[bytes]:
+            chunks, _ = png_chunks(data)
+            return [data[c.start : c.end] for c in chunks if c.type in PIXEL_CHUNKS]
+
+        if pixels(original) != pixels(cleaned):
+            raise VerificationError("PNG image data changed during cleaning")

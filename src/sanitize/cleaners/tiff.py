@@ -1,0 +1,169 @@
+"""TIFF: rewrite each page with only the tags needed to decode it and show its colours.
+
+Strip and tile data are copied byte for byte; only their offsets change. Reduced-
+resolution pages (thumbnails, which may show the image before a crop) are dropped.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.errors import CorruptFileError, UnsupportedVariantError, VerificationError
+from sanitize.formats.iptc import iim_records, photoshop_resources
+from sanitize.formats.tiff_ifd import (
+    EXIF_IFD,
+    GPS_IFD,
+    Entry,
+    TiffReader,
+    summarize_exif,
+    tag_name,
+)
+from sanitize.formats.xmp import xmp_properties
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+NEW_SUBFILE_TYPE = 254
+STRIP_OFFSETS, STRIP_BYTE_COUNTS = 273, 279
+TILE_OFFSETS, TILE_BYTE_COUNTS = 324, 325
+DATA_TAGS = {STRIP_OFFSETS: STRIP_BYTE_COUNTS, TILE_OFFSETS: TILE_BYTE_COUNTS}
+DECODE_TAGS = {
+    254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 274, 277, 278, 279, 282, 283, 284,
+    296, 301, 317, 318, 319, 320, 322, 323, 324, 325, 332, 338, 339, 340, 341, 347,
+    529, 530, 531, 532,
+    34675,  # ICC profile
+}
+XMP_TAG, IPTC_TAG, PHOTOSHOP_TAG = 700, 33723, 34377
+
+
+def _is_thumbnail(entries: dict[int, Entry], order: str) -> bool:
+    entry = entries.get(NEW_SUBFILE_TYPE)
+    return bool(entry and entry.numbers(order) and int(entry.numbers(order)[0]) & 1)
+
+
+def _pages(reader: TiffReader) -> tuple[list[dict[int, Entry]], list[dict[int, Entry]]]:
+    chain = reader.chain()
+    if not chain:
+        raise CorruptFileError("TIFF has no image directory")
+    pages = [ifd for ifd in chain if not _is_thumbnail(ifd, reader.order)] or chain[:1]
+    thumbnails = [ifd for ifd in chain if ifd not in pages]
+    return pages, thumbnails
+
+
+def _strips(reader: TiffReader, entries: dict[int, Entry]) -> list[tuple[int, bytes]]:
+    """(offsets tag, data) for every strip or tile of a page."""
+    found = []
+    for offsets_tag, counts_tag in DATA_TAGS.items():
+        if offsets_tag not in entries:
+            continue
+        if counts_tag not in entries:
+            raise CorruptFileError("TIFF page has offsets but no byte counts")
+        offsets = [int(v) for v in entries[offsets_tag].numbers(reader.order)]
+        counts = [int(v) for v in entries[counts_tag].numbers(reader.order)]
+        if len(offsets) != len(counts):
+            raise CorruptFileError("TIFF strip offsets and byte counts disagree")
+        for offset, count in zip(offsets, counts, strict=True):
+            if offset + count > len(reader.data):
+                raise CorruptFileError("TIFF image data points outside the file")
+            found.append((offsets_tag, reader.data[offset : offset + count]))
+    if not found:
+        raise CorruptFileError("TIFF page has no image data")
+    return found
+
+
+def _describe(reader: TiffReader, location: str, entries: dict[int, Entry]) -> list[MetadataItem]:
+    items = []
+    for tag, entry in sorted(entries.items()):
+        if tag in DECODE_TAGS:
+            continue
+        if tag == XMP_TAG:
+            items.extend(MetadataItem("XMP", f, v) for f, v in xmp_properties(entry.raw))
+        elif tag == IPTC_TAG:
+            items.extend(MetadataItem("IPTC", f, v) for f, v in iim_records(entry.raw))
+        elif tag == PHOTOSHOP_TAG:
+            items.extend(MetadataItem(loc, f, v) for loc, f, v in photoshop_resources(entry.raw))
+        elif tag in (EXIF_IFD, GPS_IFD):
+            group = "ExifIFD" if tag == EXIF_IFD else "GPS"
+            sub = reader.sub_ifd(entries, tag)
+            for sub_tag, sub_entry in sorted((sub or {}).items()):
+                value = sub_entry.render(reader.order)
+                items.append(MetadataItem(f"EXIF:{group}", tag_name(sub_tag, group), value))
+        else:
+            items.append(MetadataItem(location, tag_name(tag, "IFD0"), entry.render(reader.order)))
+    return items
+
+
+class TiffCleaner(Cleaner):
+    name = "tiff"
+    kinds = frozenset({"tiff"})
+
+    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+        reader = TiffReader(data)
+        pages, thumbnails = _pages(reader)
+        items = []
+        for number, entries in enumerate(pages):
+            items.extend(_describe(reader, f"TIFF:IFD{number}", entries))
+        for entries in thumbnails:
+            width = entries.get(256)
+            size = width.render(reader.order) if width else "?"
+            items.append(MetadataItem("TIFF", "ReducedResolutionImage", f"width {size}"))
+        return items
+
+    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
+        reader = TiffReader(data)
+        order = reader.order
+        pages, thumbnails = _pages(reader)
+        out = bytearray(data[:4] + b"\x00\x00\x00\x00")
+        pointer_at = 4  # where the offset of the next IFD must be written
+        for entries in pages:
+            if entries.get(259) and entries[259].numbers(order)[:1] == [6]:
+                raise UnsupportedVariantError("old-style JPEG-in-TIFF is not supported")
+            kept = {tag: e for tag, e in entries.items() if tag in DECODE_TAGS}
+            new_offsets: dict[int, list[int]] = {}
+            for offsets_tag, block in _strips(reader, entries):
+                if len(out) % 2:
+                    out.append(0)
+                new_offsets.setdefault(offsets_tag, []).append(len(out))
+                out += block
+            for tag, offsets in new_offsets.items():
+                raw = struct.pack(f"{order}{len(offsets)}I", *offsets)
+                kept[tag] = Entry(tag, 4, len(offsets), raw)
+            if len(out) % 2:
+                out.append(0)
+            struct.pack_into(order + "I", out, pointer_at, len(out))
+            pointer_at = self._write_ifd(out, kept, order)
+        notes = []
+        if thumbnails:
+            notes.append(f"removed {len(thumbnails)} reduced-resolution (thumbnail) image(s)")
+        return CleanResult(bytes(out), notes)
+
+    @staticmethod
+    def _write_ifd(out: bytearray, entries: dict[int, Entry], order: str) -> int:
+        """Append an IFD and its out-of-line values; return where its next pointer sits."""
+        start = len(out)
+        values_at = start + 2 + 12 * len(entries) + 4
+        table = bytearray(struct.pack(order + "H", len(entries)))
+        extra = bytearray()
+        for tag in sorted(entries):
+            entry = entries[tag]
+            table += struct.pack(order + "HHI", tag, entry.type, entry.count)
+            if len(entry.raw) <= 4:
+                table += entry.raw.ljust(4, b"\x00")
+            else:
+                table += struct.pack(order + "I", values_at + len(extra))
+                extra += entry.raw
+                if len(extra) % 2:
+                    extra.append(0)
+        next_pointer = len(out) + len(table)
+        table += b"\x00\x00\x00\x00"
+        out += table + extra
+        return next_pointer
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+        def image_data(data: bytes) -> list[bytes]:
+            reader = TiffReader(data)
+            pages, _ = _pages(reader)
+            return [block for page in pages for _, block in _strips(reader, page)]
+
+        if image_data(original) != image_data(cleaned):
+            raise VerificationError("TIFF image data changed during cleaning")

@@ -1,0 +1,1 @@
+"""Byte-level readers and writers shared by several cleaners."""

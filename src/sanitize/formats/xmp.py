@@ -1,0 +1,46 @@
+"""List the properties of an XMP packet without trusting it."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from sanitize.errors import CorruptFileError
+from sanitize.formats.values import short_text
+from sanitize.xmlsafe import parse_xml
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+MAX_ITEMS = 500
+
+
+def _qualified(element_or_name: str, nsmap: dict[str | None, str]) -> str:
+    name = etree.QName(element_or_name)
+    prefix = next((p for p, uri in nsmap.items() if uri == name.namespace and p), None)
+    return f"{prefix}:{name.localname}" if prefix else name.localname
+
+
+def xmp_properties(packet: bytes) -> list[tuple[str, str]]:
+    """Return (property, value) pairs; an unreadable packet is one opaque item."""
+    start = packet.find(b"<")
+    try:
+        root = parse_xml(packet[start:] if start >= 0 else packet, "XMP")
+    except CorruptFileError:
+        return [("XMPPacket", f"<{len(packet)} bytes, unreadable>")]
+    found: list[tuple[str, str]] = []
+    for description in root.iter(f"{{{RDF}}}Description"):
+        nsmap = description.nsmap
+        for name, value in description.attrib.items():
+            if etree.QName(name).namespace != RDF:
+                found.append((_qualified(name, nsmap), short_text(value)))
+        for child in description:
+            if not isinstance(child.tag, str):
+                continue
+            texts = [t.strip() for t in child.itertext() if t.strip()]
+            value = "; ".join(texts)
+            if not value:
+                value = "; ".join(f"{k}={v}" for k, v in child.attrib.items()) or "<empty>"
+            found.append((_qualified(child.tag, child.nsmap), short_text(value)))
+        if len(found) > MAX_ITEMS:
+            break
+    if not found:
+        found.append(("XMPPacket", f"<{len(packet)} bytes>"))
+    return found[:MAX_ITEMS]

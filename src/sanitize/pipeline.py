@@ -1,0 +1,114 @@
+"""Process one file: detect its real type, inspect, clean, re-inspect, write atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sanitize import filetype
+from sanitize.atomic import write_atomic
+from sanitize.errors import SanitizeError, VerificationError
+from sanitize.options import Options
+from sanitize.registry import Registry, default_registry
+from sanitize.report import FileReport
+from sanitize.walk import CLEAN_MARK, Target, is_own_output
+
+COMMANDS = ("clean", "check", "show")
+
+
+def read_input(path: Path, options: Options) -> bytes:
+    if not path.exists():
+        raise SanitizeError("no such file")
+    if not path.is_file():
+        raise SanitizeError("not a regular file")
+    size = path.stat().st_size
+    if size > options.max_file_size:
+        raise SanitizeError(f"file is larger than the {options.max_file_size} byte limit")
+    with path.open("rb") as handle:
+        return handle.read(options.max_file_size + 1)
+
+
+def output_path(target: Target, options: Options) -> Path:
+    path = target.path
+    if options.in_place:
+        return Path(os.path.realpath(path))
+    if options.output_dir is not None:
+        relative = path.relative_to(target.root) if target.root else Path(path.name)
+        return options.output_dir / relative
+    if is_own_output(path):
+        return path
+    return path.with_name(f"{path.stem}{CLEAN_MARK}{path.suffix}")
+
+
+def process(
+    target: Target, command: str, options: Options, registry: Registry | None = None
+) -> FileReport:
+    """Run ``command`` on one file; every failure becomes a one-line ``error``."""
+    report = FileReport(path=str(target.path))
+    if target.skip_reason:
+        report.status = "unsupported"
+        report.notes.append(target.skip_reason)
+        return report
+    try:
+        _process(target, command, options, registry or default_registry(), report)
+    except SanitizeError as exc:
+        report.status, report.error = "error", _one_line(str(exc))
+    except MemoryError:
+        report.status, report.error = "error", "out of memory while processing this file"
+    except OSError as exc:
+        report.status, report.error = "error", _one_line(exc.strerror or str(exc))
+    except RecursionError:
+        report.status, report.error = "error", "structure is nested too deeply"
+    except Exception as exc:  # fail closed: an unexpected failure is an error, never "clean"
+        detail = f"{type(exc).__name__}: {exc}"
+        report.status, report.error = "error", _one_line(f"cannot process this file ({detail})")
+    if report.status == "error":
+        report.output = None
+    return report
+
+
+def _one_line(message: str) -> str:
+    text = " ".join(message.split())
+    return text[:300] or "unknown error"
+
+
+def _process(
+    target: Target, command: str, options: Options, registry: Registry, report: FileReport
+) -> None:
+    data = read_input(target.path, options)
+    kind = registry.sniff(data) or filetype.detect(data)
+    report.kind = kind
+    suffix = target.path.suffix
+    if suffix and not filetype.extension_matches(kind, suffix):
+        report.notes.append(f"content is {kind.upper()} although the name ends in {suffix}")
+    cleaner = registry.for_kind(kind)
+    if cleaner is None:
+        report.status = "unsupported"
+        report.notes.append(f"no cleaner for {kind} files: not checked, not cleaned")
+        return
+    report.metadata = cleaner.inspect(data, kind, options)
+    if command != "clean":
+        report.status = "dirty" if report.metadata else "clean"
+        return
+
+    result = cleaner.clean(data, kind, options)
+    leftover = cleaner.inspect(result.data, kind, options)
+    if leftover:
+        first = leftover[0]
+        raise VerificationError(
+            f"{len(leftover)} item(s) remain after cleaning, e.g. {first.location} {first.field}"
+        )
+    cleaner.verify(data, result.data, kind, options)
+    report.notes.extend(result.notes)
+    changed = result.data != data
+    report.status = "cleaned" if (changed or report.metadata) else "clean"
+
+    destination = output_path(target, options)
+    report.output = str(destination)
+    same_file = destination.exists() and os.path.samefile(destination, target.path)
+    if same_file and not changed:
+        return  # nothing to write: an in-place run leaves an already clean file untouched
+    if same_file and not options.in_place:
+        raise SanitizeError("the output would replace this file; use --in-place or -o DIR")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(destination, result.data, mode_from=target.path)

@@ -1,0 +1,58 @@
+"""Run the pipeline over many files, in parallel processes when asked."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from sanitize.options import Options
+from sanitize.pipeline import process
+from sanitize.report import FileReport, Report
+from sanitize.walk import Target
+
+Progress = Callable[[FileReport], None]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _process_one(args: tuple[Target, str, Options]) -> FileReport:
+    target, command, options = args
+    return process(target, command, options)
+
+
+def run(
+    command: str,
+    targets: list[Target],
+    options: Options,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    report = Report(command)
+    workers = max(1, min(jobs or default_jobs(), len(targets)))
+    if workers == 1:
+        for target in targets:
+            result = process(target, command, options)
+            report.files.append(result)
+            if progress:
+                progress(result)
+        return report
+    # fork keeps start-up cheap: the registry and imports are inherited.
+    context = multiprocessing.get_context("fork")
+    tasks = [(target, command, options) for target in targets]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            for result in pool.map(_process_one, tasks, chunksize=1):
+                report.files.append(result)
+                if progress:
+                    progress(result)
+        except BrokenProcessPool:
+            for target in targets[len(report.files) :]:
+                crashed = FileReport(path=str(target.path), status="error")
+                crashed.error = "a worker process died while processing the batch"
+                report.files.append(crashed)
+    return report

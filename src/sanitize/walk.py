@@ -1,0 +1,75 @@
+"""Turn the paths given on the command line into the list of files to process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+CLEAN_MARK = ".clean"
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path  # the file as the user would name it
+    root: Path | None  # the folder it was found in, for mirroring under -o; None if named
+    skip_reason: str | None = None  # set for files reported but never read
+
+
+def is_own_output(path: Path) -> bool:
+    """True for ``NAME.clean.EXT`` (or ``NAME.clean``) files that ``clean`` writes."""
+    stem = path.name
+    return stem.endswith(CLEAN_MARK) or f"{CLEAN_MARK}." in stem[1:]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def collect(paths: list[Path], exclude_dir: Path | None = None) -> list[Target]:
+    """Files named directly, and every file below folders named, in a stable order.
+
+    Below a folder: hidden folders are skipped, as are our own ``*.clean.*`` outputs,
+    the output folder, and symlinks that lead outside the folder (reported, not read).
+    """
+    targets: list[Target] = []
+    excluded = exclude_dir.resolve() if exclude_dir else None
+    for given in paths:
+        if given.is_dir():
+            targets.extend(_walk(given, excluded))
+        else:
+            targets.append(Target(given, None))
+    return targets
+
+
+def _walk(folder: Path, excluded: Path | None) -> list[Target]:
+    found: list[Target] = []
+    real_root = folder.resolve()
+    for directory, subdirs, files in os.walk(folder, followlinks=False):
+        here = Path(directory)
+        kept = []
+        for name in sorted(subdirs):
+            sub = here / name
+            if name.startswith(".") or sub.is_symlink():
+                continue  # symlinked folders inside the tree are walked where they really are
+            if excluded is not None and sub.resolve() == excluded:
+                continue
+            kept.append(name)
+        subdirs[:] = kept
+        for name in sorted(files):
+            path = here / name
+            if is_own_output(path) or name.startswith(".sanitize-"):
+                continue
+            if path.is_symlink():
+                real = path.resolve()
+                if not _inside(real, real_root):
+                    found.append(Target(path, folder, "symlink points outside the folder; not followed"))
+                    continue
+                if not real.is_file():
+                    continue
+            found.append(Target(path, folder))
+    return found

@@ -1,0 +1,70 @@
+"""Independent checks of outputs: ExifTool, raw bytes, decoded pixels."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageSequence
+
+from dirty import MARK
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
+
+# ExifTool groups that must be empty after cleaning (-G1 family names).
+FORBIDDEN_GROUP_PREFIXES = ("XMP", "IPTC", "GPS", "ExifIFD", "IFD1", "Photoshop", "MPF", "JUMBF",
+                            "InteropIFD", "MakerNotes", "PNG-tEXt", "PNG-zTXt", "PNG-iTXt")
+FORBIDDEN_TAGS = {"Comment", "Make", "Model", "Software", "Artist", "ImageDescription",
+                  "Copyright", "DateTime", "ModifyDate", "CreateDate", "DateTimeOriginal",
+                  "SerialNumber", "Author", "Title", "Creator", "ThumbnailImage", "PreviewImage"}
+
+
+def exiftool(path: Path) -> dict[str, object]:
+    assert EXIFTOOL is not None
+    result = subprocess.run([EXIFTOOL, "-a", "-G1", "-j", "-b", "-u", str(path)], capture_output=True,
+                            text=True, check=True)
+    return json.loads(result.stdout)[0]
+
+
+def metadata_left(path: Path) -> list[str]:
+    """ExifTool tags that should not survive cleaning."""
+    left = []
+    for key, value in exiftool(path).items():
+        group, _, tag = key.partition(":")
+        if group in ("System", "ExifTool", "Composite") or group.startswith("ICC"):
+            continue  # facts about the file and the colour profile we keep on purpose
+        if group.startswith(FORBIDDEN_GROUP_PREFIXES) or tag in FORBIDDEN_TAGS:
+            left.append(f"{key}={value}")
+        elif isinstance(value, str) and "MARKER-" in value:
+            left.append(f"{key}={value}")
+    return left
+
+
+def assert_no_markers(data: bytes) -> None:
+    position = data.find(MARK)
+    assert position < 0, f"marker left at byte {position}: {data[position:position + 40]!r}"
+
+
+def open_image(data: bytes) -> Image.Image:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    return Image.open(io.BytesIO(data))
+
+
+def frames(data: bytes) -> list[Image.Image]:
+    image = open_image(data)
+    return [frame.convert("RGBA") for frame in ImageSequence.Iterator(image)]
+
+
+def assert_same_pixels(before: bytes, after: bytes) -> None:
+    first, second = frames(before), frames(after)
+    assert len(first) == len(second)
+    for a, b in zip(first, second, strict=True):
+        assert a.size == b.size
+        assert ImageChops.difference(a, b).getbbox() is None
