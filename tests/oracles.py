@@ -68,3 +68,29 @@ def assert_same_pixels(before: bytes, after: bytes) -> None:
     for a, b in zip(first, second, strict=True):
         assert a.size == b.size
         assert ImageChops.difference(a, b).getbbox() is None
+
+
+def pdf_streams_and_objects(path: Path) -> list[tuple[str, bytes]]:
+    """(label, bytes) for every object's text and every stream, raw and decoded (pikepdf)."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            label = f"object {obj.objgen}"
+            found.append((label, repr(obj).encode("utf-8", "replace")))
+            if isinstance(obj, pikepdf.Stream):
+                found.append((label + " raw", obj.read_raw_bytes()))
+                try:
+                    found.append((label + " decoded", obj.read_bytes()))
+                except pikepdf.PdfError:
+                    pass  # image codecs (DCT) stay encoded: their raw bytes were checked
+        found.append(("trailer", repr(pdf.trailer).encode()))
+    return found
+
+
+def assert_pdf_has_no_markers(path: Path) -> None:
+    data = path.read_bytes()
+    assert_no_markers(data)
+    for label, content in pdf_streams_and_objects(path):
+        assert MARK not in content, f"marker in {label}: {content[:200]!r}"

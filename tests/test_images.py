@@ -46,7 +46,7 @@ def cleaned(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]
 
 def test_no_marker_left_in_raw_bytes(cleaned: tuple[Path, Path]) -> None:
     source, output = cleaned
-    assert b"MARKER-" in source.read_bytes()
+    assert dirty.MARK in source.read_bytes()
     assert_no_markers(output.read_bytes())
 
 

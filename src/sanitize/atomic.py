@@ -11,15 +11,23 @@ TEMP_PREFIX = ".sanitize-"
 TEMP_SUFFIX = ".tmp"
 
 
-def write_atomic(target: Path, data: bytes, mode_from: Path | None = None) -> None:
-    """Write ``data`` to a temporary file beside ``target``, fsync it, then rename it over."""
+def write_atomic(
+    target: Path, data: bytes, mode_from: Path | None = None, durable: bool = False
+) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over.
+
+    The rename makes the write all-or-nothing for any crash of this process. ``durable``
+    adds fsyncs so that a power cut cannot leave an empty file either: needed when the
+    target is the user's original (--in-place), not for a new copy beside it.
+    """
     directory = target.parent
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         mode = _mode_for(target, mode_from)
         os.chmod(temp_name, mode)
         os.replace(temp_name, target)
@@ -27,7 +35,8 @@ def write_atomic(target: Path, data: bytes, mode_from: Path | None = None) -> No
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
 
 
 

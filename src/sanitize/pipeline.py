@@ -111,4 +111,4 @@ def _process(
     if same_file and not options.in_place:
         raise SanitizeError("the output would replace this file; use --in-place or -o DIR")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(destination, result.data, mode_from=target.path)
+    write_atomic(destination, result.data, mode_from=target.path, durable=options.in_place)

@@ -1,0 +1,79 @@
+"""sanitize vs ExifTool on camera-sized JPEGs (12 MP, EXIF+GPS+XMP+ICC).
+
+    python benchmarks/bench_images.py [--count 50]
+
+Prints the batch time of `sanitize clean DIR -o OUT` against one ExifTool process
+(`exiftool -all= -tagsfromfile @ -Orientation -icc_profile -o OUT/ DIR/`) on the same
+files, and one photo against one `exiftool` call, with their ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import shutil
+import sys
+
+from common import WORK, fresh, report, require, time_command
+
+import dirty
+
+
+def camera_jpeg(seed: int) -> bytes:
+    from PIL import Image
+
+    rng = random.Random(seed)
+    small = Image.frombytes("RGB", (400, 300), rng.randbytes(400 * 300 * 3))
+    image = small.resize((4000, 3000), Image.Resampling.BICUBIC)  # 12 MP, photo-like size
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, icc_profile=dirty.srgb_profile(),
+               exif=dirty.exif_bytes(orientation=6))
+    data = buffer.getvalue()
+    xmp = dirty.xmp_packet()
+    segment = b"\xff\xe1" + (len(xmp) + 31).to_bytes(2, "big") + b"http://ns.adobe.com/xap/1.0/\x00" + xmp
+    return data[:2] + segment + data[2:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    exiftool = require("exiftool")
+    sanitize = [sys.executable, "-m", "sanitize"]
+
+    source = fresh(WORK / "jpegs")
+    distinct = [camera_jpeg(seed) for seed in range(5)]
+    for index in range(args.count):
+        # A distinct comment per file so that no two inputs are the same bytes.
+        comment = f"frame {index}".encode()
+        data = distinct[index % len(distinct)]
+        data = data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:]
+        (source / f"IMG_{index:04d}.jpg").write_bytes(data)
+    total = sum(p.stat().st_size for p in source.iterdir()) / 1e6
+    print(f"{args.count} JPEGs of 12 MP, {total:.0f} MB in all")
+
+    ours_out, theirs_out = WORK / "out-sanitize", WORK / "out-exiftool"
+    ours = time_command([*sanitize, "clean", "-q", str(source), "-o", str(ours_out)],
+                        lambda: shutil.rmtree(ours_out, ignore_errors=True), args.repeat)
+    theirs = time_command(
+        [exiftool, "-q", "-all=", "-tagsfromfile", "@", "-Orientation", "-icc_profile",
+         "-o", f"{theirs_out}/", f"{source}/"],
+        lambda: fresh(theirs_out), args.repeat)
+    report(f"batch of {args.count}", ours, theirs, "exiftool")
+
+    one = source / "IMG_0000.jpg"
+    one_ours, one_theirs = WORK / "one-sanitize", WORK / "one-exiftool"
+    ours = time_command([*sanitize, "clean", "-q", str(one), "-o", str(one_ours)],
+                        lambda: fresh(one_ours), args.repeat * 3)
+    theirs = time_command(
+        [exiftool, "-q", "-all=", "-tagsfromfile", "@", "-Orientation", "-icc_profile",
+         "-o", f"{one_theirs}/", str(one)],
+        lambda: fresh(one_theirs), args.repeat * 3)
+    report("one photo", ours, theirs, "exiftool")
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

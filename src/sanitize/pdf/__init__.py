@@ -1,0 +1,1 @@
+"""PDF support for the PDF cleaner: open safely, list hidden content, rewrite."""

@@ -1,0 +1,186 @@
+"""List everything the PDF cleaner removes, as metadata items."""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, StreamObject
+
+from sanitize.formats.values import short_text
+from sanitize.formats.xmp import xmp_properties
+from sanitize.options import Options
+from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, text, walk_objects
+from sanitize.pdf.layers import hidden_groups, layer_groups
+from sanitize.report import MetadataItem
+
+GENERIC_LAYER_NAME = re.compile(r"^Layer \d+$")
+RUNNING_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm",
+                   "/Rendition", "/GoToR", "/GoToE", "/Sound", "/Movie", "/RichMediaExecute"}
+CATALOG_KEYS_REMOVED = {"/Threads": "ArticleThreads", "/Collection": "Portfolio",
+                        "/Perms": "Permissions", "/Legal": "LegalAttestation",
+                        "/SpiderInfo": "WebCapture", "/AF": "AssociatedFiles"}
+
+
+def is_running_action(action: DictionaryObject | None) -> bool:
+    return action is not None and text(action.get("/S")) in RUNNING_ACTIONS
+
+
+def is_kept_link(annotation: DictionaryObject) -> bool:
+    return text(annotation.get("/Subtype")) == "/Link" and not is_running_action(
+        as_dict(annotation.get("/A"))
+    )
+
+
+def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
+    items: list[MetadataItem] = []
+    info = as_dict(reader.trailer.get("/Info"))
+    for key, value in (info or {}).items():
+        items.append(MetadataItem("PDF:Info", key.lstrip("/"), short_text(text(value))))
+    catalog = reader.root_object
+    names = as_dict(catalog.get("/Names")) or DictionaryObject()
+    for name, action in name_tree_leaves(names.get("/JavaScript")):
+        script = text(as_dict(action).get("/JS")) if as_dict(action) else ""
+        items.append(MetadataItem("PDF:JavaScript", name or "script", short_text(script, 80)))
+    for name, spec in name_tree_leaves(names.get("/EmbeddedFiles")):
+        items.append(MetadataItem("PDF:EmbeddedFiles", "EmbeddedFile", name or _file_name(spec)))
+    for key in names:
+        if key not in ("/Dests", "/JavaScript", "/EmbeddedFiles"):
+            items.append(MetadataItem("PDF:Names", key.lstrip("/"), "name tree"))
+    open_action = as_dict(catalog.get("/OpenAction"))
+    if is_running_action(open_action):
+        items.append(MetadataItem("PDF:Catalog", "OpenAction", text(open_action.get("/S"))))
+    for key, label in CATALOG_KEYS_REMOVED.items():
+        if key in catalog:
+            items.append(MetadataItem("PDF:Catalog", label, "present"))
+    form = as_dict(catalog.get("/AcroForm"))
+    if form is not None:
+        items.extend(_form_items(form))
+    if not options.keep_bookmarks:
+        items.extend(_outline_items(catalog))
+    items.extend(_layer_items(catalog))
+    revisions = len(re.findall(rb"%%EOF", reader.stream.getvalue()))  # type: ignore[attr-defined]
+    if revisions > 1:
+        items.append(MetadataItem("PDF:Revisions", "EarlierRevisions", f"{revisions - 1} update(s)"))
+    return items
+
+
+def _file_name(spec: object) -> str:
+    spec_dict = as_dict(spec)  # type: ignore[arg-type]
+    if spec_dict is None:
+        return "attachment"
+    return text(spec_dict.get("/UF") or spec_dict.get("/F")) or "attachment"
+
+
+def _form_items(form: DictionaryObject) -> list[MetadataItem]:
+    items = []
+    stack = [(field, "") for field in as_list(form.get("/Fields"))]
+    seen = 0
+    while stack and seen < 10_000:
+        seen += 1
+        field_ref, prefix = stack.pop()
+        field = as_dict(field_ref)
+        if field is None:
+            continue
+        name = f"{prefix}.{text(field.get('/T'))}" if prefix else text(field.get("/T"))
+        if "/V" in field:
+            items.append(MetadataItem("PDF:Form", name or "field", short_text(text(field["/V"]))))
+        stack.extend((kid, name) for kid in as_list(field.get("/Kids")))
+    if "/XFA" in form:
+        items.append(MetadataItem("PDF:Form", "XFA", "XML form data"))
+    if not items:
+        items.append(MetadataItem("PDF:Form", "AcroForm", "interactive form"))
+    return items
+
+
+def _outline_items(catalog: DictionaryObject) -> list[MetadataItem]:
+    items = []
+    outlines = as_dict(catalog.get("/Outlines"))
+    node = as_dict(outlines.get("/First")) if outlines else None
+    stack = [node] if node is not None else []
+    seen: set[int] = set()
+    while stack and len(seen) < 10_000:
+        entry = stack.pop()
+        if entry is None or id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        items.append(MetadataItem("PDF:Outline", "Bookmark", short_text(text(entry.get("/Title")))))
+        stack.append(as_dict(entry.get("/Next")))
+        stack.append(as_dict(entry.get("/First")))
+    if outlines is not None and not items:
+        items.append(MetadataItem("PDF:Outline", "Outlines", "empty outline tree"))
+    return items
+
+
+def _layer_items(catalog: DictionaryObject) -> list[MetadataItem]:
+    items = []
+    hidden = hidden_groups(catalog)
+    for number, group in layer_groups(catalog):
+        name = text(group.get("/Name"))
+        if number in hidden:
+            items.append(MetadataItem("PDF:Layers", "HiddenLayer", short_text(name)))
+        elif not GENERIC_LAYER_NAME.match(name):
+            items.append(MetadataItem("PDF:Layers", "LayerName", short_text(name)))
+        if "/Usage" in group:
+            items.append(MetadataItem("PDF:Layers", "LayerUsage", short_text(name)))
+    properties = as_dict(catalog.get("/OCProperties"))
+    if properties is not None and "/Configs" in properties:
+        items.append(MetadataItem("PDF:Layers", "AlternateConfigurations", "present"))
+    return items
+
+
+def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
+    items: list[MetadataItem] = []
+    for number, page in enumerate(reader.pages, start=1):
+        where = f"PDF:Page{number}"
+        if "/Thumb" in page:
+            items.append(MetadataItem(where, "Thumbnail", "page thumbnail image"))
+        if "/AA" in page:
+            items.append(MetadataItem(where, "AdditionalActions", "actions run on open/close"))
+        for annotation_ref in as_list(page.get("/Annots")):
+            annotation = as_dict(annotation_ref)
+            if annotation is None:
+                continue
+            subtype = text(annotation.get("/Subtype")).lstrip("/") or "Unknown"
+            if is_kept_link(annotation):
+                for key in ("/T", "/M", "/NM", "/AA"):
+                    if key in annotation:
+                        items.append(MetadataItem(where, f"Link{key}", short_text(text(annotation[key]))))
+                continue
+            if subtype == "Widget":
+                items.append(MetadataItem(where, "FormWidget", text(annotation.get("/T")) or "field"))
+                continue
+            if options.keep_annotations and subtype not in ("FileAttachment", "Sound", "Movie",
+                                                            "Screen", "RichMedia"):
+                continue
+            detail = "; ".join(
+                short_text(text(annotation[k]), 80) for k in ("/T", "/Contents") if k in annotation
+            )
+            items.append(MetadataItem(where, f"{subtype}Annotation", detail or "annotation"))
+    return items
+
+
+def object_items(reader: PdfReader, jpeg_inspect) -> list[MetadataItem]:  # type: ignore[no-untyped-def]
+    """Metadata hidden in any object: XMP streams, PieceInfo, dates, JPEG EXIF."""
+    items: list[MetadataItem] = []
+    catalog = reader.root_object
+    for obj in walk_objects(reader.trailer.get("/Root")):
+        metadata = resolve(obj.get("/Metadata"))
+        if isinstance(metadata, StreamObject):
+            try:
+                packet = metadata.get_data()
+            except Exception:
+                packet = b""
+            location = "XMP" if obj is catalog else "XMP:Object"
+            items.extend(MetadataItem(location, f, v) for f, v in xmp_properties(packet))
+        for key in ("/PieceInfo", "/LastModified"):
+            if key in obj:
+                items.append(MetadataItem("PDF:Object", key.lstrip("/"), short_text(text(obj[key]), 60)))
+        if obj.get("/AA") is not None and obj.get("/Type") != "/Page":
+            items.append(MetadataItem("PDF:Object", "AdditionalActions", "actions"))
+        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image":
+            filters = obj.get("/Filter")
+            if text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == ["/DCTDecode"]:
+                for item in jpeg_inspect(obj._data):
+                    items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
+    return items

@@ -1,0 +1,127 @@
+"""Flatten form fields: draw each widget's appearance into its page, then drop the form."""
+
+from __future__ import annotations
+
+import logging
+
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    StreamObject,
+)
+
+from sanitize.pdf.document import as_dict, as_list, resolve, text
+
+HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
+
+
+def _appearance(widget: DictionaryObject) -> StreamObject | None:
+    appearances = as_dict(widget.get("/AP"))
+    normal = resolve(appearances.get("/N")) if appearances else None
+    if isinstance(normal, StreamObject):
+        return normal
+    if isinstance(normal, DictionaryObject):
+        state = text(widget.get("/AS"))
+        chosen = resolve(normal.get(state)) if state else None
+        return chosen if isinstance(chosen, StreamObject) else None
+    return None
+
+
+def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...] | None:
+    """The matrix that maps the form's bounding box onto the widget's rectangle (PDF 12.5.5)."""
+    rect = [float(v) for v in as_list(widget.get("/Rect"))]
+    bbox = [float(v) for v in as_list(form.get("/BBox"))]
+    if len(rect) != 4 or len(bbox) != 4:
+        return None
+    a, b, c, d, e, f = ([float(v) for v in as_list(form.get("/Matrix"))] or [1, 0, 0, 1, 0, 0])[:6]
+    corners = [(x * a + y * c + e, x * b + y * d + f) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if width <= 0 or height <= 0:
+        return None
+    left, right = sorted((rect[0], rect[2]))
+    bottom, top = sorted((rect[1], rect[3]))
+    sx, sy = (right - left) / width, (top - bottom) / height
+    return (sx, 0.0, 0.0, sy, left - min(xs) * sx, bottom - min(ys) * sy)
+
+
+def _generate_missing_appearances(writer: PdfWriter, page: DictionaryObject) -> None:
+    """Text and choice fields saved without appearances (NeedAppearances) get one."""
+    values = {}
+    for ref in as_list(page.get("/Annots")):
+        widget = as_dict(ref)
+        if widget is None or text(widget.get("/Subtype")) != "/Widget" or "/AP" in widget:
+            continue
+        field = as_dict(widget.get("/Parent")) if "/T" not in widget else widget
+        if field is not None and text(field.get("/FT")) in ("/Tx", "/Ch") and "/V" in field:
+            values[text(field.get("/T"))] = text(field.get("/V"))
+    if values:
+        previous = logging.getLogger("pypdf").level
+        try:
+            writer.update_page_form_field_values(page, values, auto_regenerate=False)  # type: ignore[arg-type]
+        except Exception:  # a field pypdf cannot draw is reported by the caller
+            pass
+        finally:
+            logging.getLogger("pypdf").setLevel(previous)
+
+
+def flatten_forms(writer: PdfWriter) -> tuple[int, int]:
+    """Draw visible widgets into page content; remove all widgets. Returns (drawn, dropped)."""
+    drawn = dropped = 0
+    for page in writer.pages:
+        annotations = as_list(page.get("/Annots"))
+        if not any(text((as_dict(a) or {}).get("/Subtype")) == "/Widget" for a in annotations):
+            continue
+        _generate_missing_appearances(writer, page)
+        annotations = as_list(page.get("/Annots"))
+        operations: list[bytes] = []
+        resources = as_dict(page.get("/Resources"))
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        xobjects = as_dict(resources.get("/XObject"))
+        if xobjects is None:
+            xobjects = DictionaryObject()
+            resources[NameObject("/XObject")] = xobjects
+        kept = ArrayObject()
+        for ref in annotations:
+            widget = as_dict(ref)
+            if widget is None or text(widget.get("/Subtype")) != "/Widget":
+                kept.append(ref)
+                continue
+            dropped += 1
+            if int(widget.get("/F", 0)) & HIDDEN_FLAGS:
+                continue
+            form = _appearance(widget)
+            matrix = _placement(widget, form) if form is not None else None
+            if form is None or matrix is None:
+                continue
+            form[NameObject("/Type")] = NameObject("/XObject")
+            form[NameObject("/Subtype")] = NameObject("/Form")
+            name = NameObject(f"/SanitizeField{drawn}")
+            xobjects[name] = form.indirect_reference or writer._add_object(form)
+            numbers = " ".join(f"{v:.6g}" for v in matrix)
+            operations.append(f"q {numbers} cm {name} Do Q".encode())
+            drawn += 1
+        if operations:
+            _wrap_and_append(writer, page, b"\n".join(operations))
+        page[NameObject("/Annots")] = kept
+    writer.root_object.pop("/AcroForm", None)
+    return drawn, dropped
+
+
+def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: bytes) -> None:
+    """Isolate the page's own graphics state (q ... Q) before drawing on top of it."""
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(b"q\n")
+    after.set_data(b"\nQ\n" + operations + b"\n")
+    contents = resolve(page.get("/Contents"))
+    existing = list(contents) if isinstance(contents, ArrayObject) else (
+        [page["/Contents"]] if "/Contents" in page else []
+    )
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(before), *existing, writer._add_object(after)]
+    )

@@ -1,0 +1,249 @@
+"""PDF cleaner: every hiding place emptied (raw bytes, pikepdf, ExifTool), page kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+import dirty
+import dirty_pdf
+from oracles import assert_pdf_has_no_markers, exiftool, needs_exiftool
+from sanitize import Options, clean_file, inspect_file
+from sanitize.cli import main
+
+
+@pytest.fixture
+def dirty_file(tmp_path: Path) -> Path:
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(dirty_pdf.dirty_pdf())
+    return path
+
+
+@pytest.fixture
+def cleaned(dirty_file: Path) -> Path:
+    report = clean_file(dirty_file)
+    assert report.status == "cleaned", report.error
+    return Path(report.output)
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def test_fixture_really_hides_markers_everywhere(dirty_file: Path) -> None:
+    data = dirty_file.read_bytes()
+    for name in ("PDF-AUTHOR", "PDFXMP", "PAGEXMP", "PIECEINFO", "THUMB", "PAGE-AA", "JS", "OPENACTION",
+                 "ATTACH-DATA", "FILEANNOT-DATA", "TEXT-AUTHOR", "HIGHLIGHT-TEXT", "FIELD-NAME",
+                 "HIDDEN-FIELD-VALUE", "XFA", "HIDDEN-LAYER-TEXT", "LAYER-NAME", "BOOKMARK", "ORPHAN",
+                 "OLD-REVISION", "EXIF-GPS", "LINK-AUTHOR", "LASTMOD"):
+        planted = dirty.marker(name)
+        assert planted.encode() in data or planted.replace("-", "\\055").encode() in data, name
+    assert PdfReader(dirty_file).metadata.author == dirty.marker("PDF-AUTHOR-V2")
+
+
+def test_every_marker_gone_from_bytes_and_streams(cleaned: Path) -> None:
+    assert_pdf_has_no_markers(cleaned)
+
+
+def test_full_rewrite_single_revision(cleaned: Path) -> None:
+    data = cleaned.read_bytes()
+    assert data.count(b"%%EOF") == 1
+    result = subprocess.run(["qpdf", "--check", str(cleaned)], capture_output=True, text=True) \
+        if shutil.which("qpdf") else None
+    if result is not None:
+        assert result.returncode == 0, result.stdout + result.stderr
+    with pikepdf.open(cleaned) as pdf:
+        assert "/Info" not in pdf.trailer
+        assert "/Metadata" not in pdf.Root
+        for key in ("/AcroForm", "/OpenAction", "/Outlines", "/Names"):
+            if key == "/Names" and key in pdf.Root:
+                assert set(pdf.Root.Names.keys()) <= {"/Dests"}
+            else:
+                assert key not in pdf.Root
+
+
+def test_no_producer_of_our_own(cleaned: Path) -> None:
+    data = cleaned.read_bytes()
+    assert b"/Producer" not in data and b"pypdf" not in data.lower()
+
+
+def test_trailer_id_replaced(tmp_path: Path) -> None:
+    source = tmp_path / "with-id.pdf"
+    with pikepdf.open(io.BytesIO(dirty_pdf.plain_pdf(pages=1))) as pdf:
+        pdf.save(source, static_id=False)  # qpdf writes a random /ID
+    output = Path(clean_file(source).output)
+    with pikepdf.open(source) as before, pikepdf.open(output) as after:
+        assert bytes(before.trailer.ID[0]) != bytes(after.trailer.ID[0])
+        assert bytes(before.trailer.ID[1]) != bytes(after.trailer.ID[1])
+        assert len(bytes(after.trailer.ID[0])) == 16
+
+
+@needs_exiftool
+def test_exiftool_lists_no_authorship(cleaned: Path) -> None:
+    tags = exiftool(cleaned)
+    assert not [k for k in tags if k.startswith("XMP")]
+    for key in ("PDF:Author", "PDF:Creator", "PDF:Producer", "PDF:Title"):
+        assert key not in tags
+
+
+def test_visible_content_kept(dirty_file: Path, cleaned: Path) -> None:
+    before, after = page_texts(dirty_file), page_texts(cleaned)
+    assert len(before) == len(after) == 2
+    # Hidden-layer text goes; the form value is drawn into the page; the rest is unchanged.
+    expected = before[0].replace(dirty.marker("HIDDEN-LAYER-TEXT") + "\n", "")
+    assert after[0] == expected + "\nJane Filled"
+    assert after[1] == before[1] == "Visible page 2 text"
+    reader = PdfReader(cleaned)
+    uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
+    assert uris == ["https://example.com/portfolio"]
+
+
+def test_plain_pdf_text_links_fonts_images_unchanged(tmp_path: Path) -> None:
+    source = tmp_path / "plain.pdf"
+    source.write_bytes(dirty_pdf.plain_pdf(pages=3))
+    output = Path(clean_file(source).output)
+    assert page_texts(source) == page_texts(output)
+    before, after = PdfReader(source), PdfReader(output)
+    for a, b in zip(before.pages, after.pages, strict=True):
+        assert list(a.mediabox) == list(b.mediabox)
+        assert list(a["/Resources"]["/Font"]) == list(b["/Resources"]["/Font"])
+        assert len(b["/Annots"]) == 1
+    assert_same_rendering(source, output)
+
+
+def assert_same_rendering(first: Path, second: Path) -> None:
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    a, b = pdfium.PdfDocument(str(first)), pdfium.PdfDocument(str(second))
+    assert len(a) == len(b)
+    for index in range(len(a)):
+        one = a[index].render(scale=1).to_pil()
+        two = b[index].render(scale=1).to_pil()
+        assert ImageChops.difference(one.convert("RGB"), two.convert("RGB")).getbbox() is None
+
+
+def test_embedded_photo_cleaned_losslessly(tmp_path: Path) -> None:
+    jpeg = dirty.dirty_jpeg(orientation=1)
+    source = tmp_path / "photo.pdf"
+    source.write_bytes(dirty_pdf.plain_pdf(pages=1, jpeg=jpeg))
+    output = Path(clean_file(source).output)
+    with pikepdf.open(output) as pdf:
+        image = next(iter(pdf.pages[0].Resources.XObject.values()))
+        data = image.read_raw_bytes()
+    assert b"MARKER-" not in data
+    # Same compressed scan data as the photo before cleaning.
+    assert data[data.rindex(b"\xff\xda"):] in jpeg
+
+
+def test_show_and_check_list_every_kind_of_item(dirty_file: Path, runner: CliRunner) -> None:
+    items = inspect_file(dirty_file).metadata
+    locations = {item.location.split("/")[0] for item in items}
+    assert {"PDF:Info", "PDF:JavaScript", "PDF:EmbeddedFiles", "PDF:Form", "PDF:Outline", "PDF:Layers",
+            "PDF:Revisions", "PDF:Page1", "XMP", "PDF:Object", "PDF:Image"} <= locations
+    fields = {item.field for item in items}
+    assert {"Thumbnail", "AdditionalActions", "TextAnnotation", "FileAttachmentAnnotation",
+            "HiddenLayer", "PieceInfo", "OpenAction"} <= fields
+    result = runner.invoke(main, ["check", "--format", "json", str(dirty_file)])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["files"][0]["kind"] == "pdf"
+
+
+def test_idempotent(cleaned: Path, tmp_path: Path) -> None:
+    assert inspect_file(cleaned).metadata == []
+    again = clean_file(cleaned, Options(output_dir=tmp_path / "again"))
+    assert again.status == "clean"
+    assert Path(again.output).read_bytes() == cleaned.read_bytes()
+
+
+def test_keep_options(dirty_file: Path, tmp_path: Path) -> None:
+    options = Options(keep_annotations=True, keep_bookmarks=True, output_dir=tmp_path / "kept")
+    report = clean_file(dirty_file, options)
+    assert report.status == "cleaned", report.error
+    reader = PdfReader(report.output)
+    subtypes = {a.get_object()["/Subtype"] for a in reader.pages[0]["/Annots"]}
+    assert {"/Text", "/Highlight", "/Ink"} <= subtypes
+    assert "/FileAttachment" not in subtypes
+    assert [item.title for item in reader.outline] == [dirty.marker("BOOKMARK")]
+
+
+def test_flatten_raster(dirty_file: Path, tmp_path: Path) -> None:
+    report = clean_file(dirty_file, Options(flatten="raster", dpi=72, output_dir=tmp_path / "raster"))
+    assert report.status == "cleaned", report.error
+    assert any("no longer selectable" in note for note in report.notes)
+    output = Path(report.output)
+    assert_pdf_has_no_markers(output)
+    assert all(not text.strip() for text in page_texts(output))
+    with pikepdf.open(output) as pdf:
+        assert len(pdf.pages) == 2
+        assert abs(float(pdf.pages[0].MediaBox[2]) - 595) < 2
+
+
+def test_encrypted_with_empty_password(tmp_path: Path) -> None:
+    source = tmp_path / "locked.pdf"
+    source.write_bytes(dirty_pdf.encrypted_pdf(""))
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    output = Path(report.output)
+    assert_pdf_has_no_markers(output)
+    assert not PdfReader(output).is_encrypted
+
+
+def test_encrypted_with_password_is_a_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "secret.pdf"
+    source.write_bytes(dirty_pdf.encrypted_pdf("hunter2"))
+    report = clean_file(source)
+    assert report.status == "error"
+    assert "password" in report.error
+
+
+def test_broken_xref_is_repaired(tmp_path: Path) -> None:
+    data = dirty_pdf.plain_pdf(pages=2)
+    start = data.rindex(b"startxref")
+    # The xref table is garbled and startxref points to the wrong place.
+    table = data.rindex(b"\nxref") + 1
+    broken = data[:table] + b"xref\n0 3\ngarbage entries\n" + data[data.rindex(b"trailer"):start]
+    broken += b"startxref\n12\n%%EOF\n"
+    source = tmp_path / "broken.pdf"
+    source.write_bytes(broken)
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    assert len(PdfReader(report.output).pages) == 2
+
+
+@pytest.mark.parametrize("payload", [
+    b"%PDF-1.7\n" + b"\x00" * 50,
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 1 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF",
+    b"%PDF-1.4\n1 0 obj\n" + b"[" * 100_000 + b"\nendobj\n%%EOF",
+])
+def test_hostile_or_hopeless_pdfs_give_clear_errors(payload: bytes, tmp_path: Path) -> None:
+    source = tmp_path / "bad.pdf"
+    source.write_bytes(payload)
+    report = clean_file(source)
+    assert report.status == "error"
+    assert report.error and "\n" not in report.error
+    assert not (tmp_path / "bad.clean.pdf").exists()
+
+
+def test_reference_cycle_is_bounded(tmp_path: Path) -> None:
+    cyclic = (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Loop 3 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [4 0 R] /Count 1 >>\nendobj\n"
+        b"3 0 obj\n<< /Next 3 0 R /Other [3 0 R 1 0 R] >>\nendobj\n"
+        b"4 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Self 4 0 R >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    source = tmp_path / "cycle.pdf"
+    source.write_bytes(cyclic)
+    report = clean_file(source)
+    assert report.status in ("cleaned", "error")
+    if report.status == "cleaned":
+        assert len(PdfReader(io.BytesIO(Path(report.output).read_bytes())).pages) == 1
