@@ -27,11 +27,18 @@ def camera_jpeg(seed: int) -> bytes:
     small = Image.frombytes("RGB", (400, 300), rng.randbytes(400 * 300 * 3))
     image = small.resize((4000, 3000), Image.Resampling.BICUBIC)  # 12 MP, photo-like size
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92, icc_profile=dirty.srgb_profile(),
-               exif=dirty.exif_bytes(orientation=6))
+    image.save(
+        buffer,
+        "JPEG",
+        quality=92,
+        icc_profile=dirty.srgb_profile(),
+        exif=dirty.exif_bytes(orientation=6),
+    )
     data = buffer.getvalue()
     xmp = dirty.xmp_packet()
-    segment = b"\xff\xe1" + (len(xmp) + 31).to_bytes(2, "big") + b"http://ns.adobe.com/xap/1.0/\x00" + xmp
+    segment = (
+        b"\xff\xe1" + (len(xmp) + 31).to_bytes(2, "big") + b"http://ns.adobe.com/xap/1.0/\x00" + xmp
+    )
     return data[:2] + segment + data[2:]
 
 
@@ -55,22 +62,52 @@ def main() -> None:
     print(f"{args.count} JPEGs of 12 MP, {total:.0f} MB in all")
 
     ours_out, theirs_out = WORK / "out-sanitize", WORK / "out-exiftool"
-    ours = time_command([*sanitize, "clean", "-q", str(source), "-o", str(ours_out)],
-                        lambda: shutil.rmtree(ours_out, ignore_errors=True), args.repeat)
+    ours = time_command(
+        [*sanitize, "clean", "-q", str(source), "-o", str(ours_out)],
+        lambda: shutil.rmtree(ours_out, ignore_errors=True),
+        args.repeat,
+    )
     theirs = time_command(
-        [exiftool, "-q", "-all=", "-tagsfromfile", "@", "-Orientation", "-icc_profile",
-         "-o", f"{theirs_out}/", f"{source}/"],
-        lambda: fresh(theirs_out), args.repeat)
+        [
+            exiftool,
+            "-q",
+            "-all=",
+            "-tagsfromfile",
+            "@",
+            "-Orientation",
+            "-icc_profile",
+            "-o",
+            f"{theirs_out}/",
+            f"{source}/",
+        ],
+        lambda: fresh(theirs_out),
+        args.repeat,
+    )
     report(f"batch of {args.count}", ours, theirs, "exiftool")
 
     one = source / "IMG_0000.jpg"
     one_ours, one_theirs = WORK / "one-sanitize", WORK / "one-exiftool"
-    ours = time_command([*sanitize, "clean", "-q", str(one), "-o", str(one_ours)],
-                        lambda: fresh(one_ours), args.repeat * 3)
+    ours = time_command(
+        [*sanitize, "clean", "-q", str(one), "-o", str(one_ours)],
+        lambda: fresh(one_ours),
+        args.repeat * 3,
+    )
     theirs = time_command(
-        [exiftool, "-q", "-all=", "-tagsfromfile", "@", "-Orientation", "-icc_profile",
-         "-o", f"{one_theirs}/", str(one)],
-        lambda: fresh(one_theirs), args.repeat * 3)
+        [
+            exiftool,
+            "-q",
+            "-all=",
+            "-tagsfromfile",
+            "@",
+            "-Orientation",
+            "-icc_profile",
+            "-o",
+            f"{one_theirs}/",
+            str(one),
+        ],
+        lambda: fresh(one_theirs),
+        args.repeat * 3,
+    )
     report("one photo", ours, theirs, "exiftool")
     shutil.rmtree(WORK, ignore_errors=True)
 

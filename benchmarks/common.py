@@ -21,7 +21,9 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def time_command(argv: list[str], before: Callable[[], None] | None = None, repeat: int = 5) -> float:
+def time_command(
+    argv: list[str], before: Callable[[], None] | None = None, repeat: int = 5
+) -> float:
     """Median wall time of ``argv`` over ``repeat`` runs; ``before`` resets outputs untimed."""
     times = []
     for _ in range(repeat):
@@ -41,5 +43,7 @@ def require(tool: str) -> str:
 
 
 def report(label: str, ours: float, theirs: float, other: str) -> None:
-    print(f"{label}: sanitize {ours:.3f} s, {other} {theirs:.3f} s, "
-          f"ratio {theirs / ours:.2f}x ({'faster' if ours < theirs else 'slower'})")
+    print(
+        f"{label}: sanitize {ours:.3f} s, {other} {theirs:.3f} s, "
+        f"ratio {theirs / ours:.2f}x ({'faster' if ours < theirs else 'slower'})"
+    )

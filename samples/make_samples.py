@@ -9,7 +9,21 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import dirty  # noqa: E402
+import dirty_office  # noqa: E402
+import dirty_pdf  # noqa: E402
+
+DOCUMENTS = {
+    "brief.pdf": dirty_pdf.dirty_pdf,
+    "proposal.docx": dirty_office.dirty_docx,
+    "budget.xlsx": dirty_office.dirty_xlsx,
+    "carousel.pptx": dirty_office.dirty_pptx,
+}
 
 if __name__ == "__main__":
-    for path in dirty.write_all(HERE):
+    written = dirty.write_all(HERE)
+    for name, build in DOCUMENTS.items():
+        path = HERE / name
+        path.write_bytes(build())
+        written.append(path)
+    for path in written:
         print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size} bytes)")

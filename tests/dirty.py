@@ -49,7 +49,7 @@ def xmp_packet(tag: str = "XMP") -> bytes:
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
         f'xmp:CreatorTool="{marker(tag + "-TOOL")}">'
-        f'<dc:creator><rdf:Seq><rdf:li>{marker(tag + "-CREATOR")}</rdf:li></rdf:Seq></dc:creator>'
+        f"<dc:creator><rdf:Seq><rdf:li>{marker(tag + '-CREATOR')}</rdf:li></rdf:Seq></dc:creator>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
         '<?xpacket end="w"?>'
     ).encode()
@@ -81,7 +81,10 @@ def exif_bytes(orientation: int = 6, thumbnail: bool = True, tag: str = "EXIF") 
             piexif.GPSIFD.GPSLongitude: ((2, 1), (21, 1), (300, 100)),
             piexif.GPSIFD.GPSAreaInformation: b"ASCII\x00\x00\x00" + marker(tag + "-GPS").encode(),
         },
-        "1st": {piexif.ImageIFD.JPEGInterchangeFormat: 0, piexif.ImageIFD.JPEGInterchangeFormatLength: 0}
+        "1st": {
+            piexif.ImageIFD.JPEGInterchangeFormat: 0,
+            piexif.ImageIFD.JPEGInterchangeFormatLength: 0,
+        }
         if thumbnail
         else {},
         "thumbnail": thumb or None,
@@ -104,19 +107,32 @@ def iptc_block() -> bytes:
     return b"Photoshop 3.0\x00" + resource
 
 
-def dirty_jpeg(orientation: int = 6, size: tuple[int, int] = (96, 64), progressive: bool = False) -> bytes:
-    """A JPEG with EXIF (+GPS, thumbnail), XMP, extended XMP, IPTC, COM, MPF, JUMBF, APP4, trailer."""
+def dirty_jpeg(
+    orientation: int = 6, size: tuple[int, int] = (96, 64), progressive: bool = False
+) -> bytes:
+    """A JPEG with EXIF (+GPS, thumbnail), XMP, extended XMP, IPTC, COM, MPF, JUMBF, APP4, trailer.
+
+    (The thumbnail is in EXIF; everything else is one segment each.)"""
     buffer = io.BytesIO()
     noise_image(*size).save(
-        buffer, "JPEG", quality=90, icc_profile=srgb_profile(), exif=exif_bytes(orientation),
+        buffer,
+        "JPEG",
+        quality=90,
+        icc_profile=srgb_profile(),
+        exif=exif_bytes(orientation),
         progressive=progressive,
     )
     data = buffer.getvalue()
     extra = b"".join(
         [
             _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp_packet()),
-            _segment(0xE1, b"http://ns.adobe.com/xmp/extension/\x00" + b"0" * 32
-                     + struct.pack(">II", 30, 0) + marker("XMPEXT").encode()),
+            _segment(
+                0xE1,
+                b"http://ns.adobe.com/xmp/extension/\x00"
+                + b"0" * 32
+                + struct.pack(">II", 30, 0)
+                + marker("XMPEXT").encode(),
+            ),
             _segment(0xED, iptc_block()),
             _segment(0xFE, marker("COMMENT").encode()),
             _segment(0xE2, b"MPF\x00" + marker("MPF").encode()),
@@ -150,7 +166,14 @@ def dirty_png(orientation: int = 6, mode: str = "RGBA") -> bytes:
     idat = data.index(b"IDAT") - 4
     extra_before = _png_chunk(b"eXIf", tiff) + _png_chunk(b"tIME", b"\x07\xe9\x06\x01\x0c\x22\x38")
     extra_after = _png_chunk(b"prVt", marker("PNG-PRIVATE").encode())
-    return data[:idat] + extra_before + data[idat:iend] + extra_after + data[iend:] + marker("PNG-TRAILER").encode()
+    return (
+        data[:idat]
+        + extra_before
+        + data[idat:iend]
+        + extra_after
+        + data[iend:]
+        + marker("PNG-TRAILER").encode()
+    )
 
 
 def dirty_webp(kind: str = "lossy", orientation: int = 6) -> bytes:
@@ -162,8 +185,9 @@ def dirty_webp(kind: str = "lossy", orientation: int = 6) -> bytes:
     }
     if kind == "animated":
         frames = [noise_image(seed=s) for s in range(3)]
-        frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=100,
-                       loop=0, **options)
+        frames[0].save(
+            buffer, "WEBP", save_all=True, append_images=frames[1:], duration=100, loop=0, **options
+        )
     else:
         noise_image().save(buffer, "WEBP", lossless=kind == "lossless", quality=80, **options)
     return buffer.getvalue()
@@ -172,8 +196,15 @@ def dirty_webp(kind: str = "lossy", orientation: int = 6) -> bytes:
 def dirty_gif(animated: bool = True) -> bytes:
     buffer = io.BytesIO()
     frames = [noise_image(seed=s).convert("P") for s in range(3 if animated else 1)]
-    frames[0].save(buffer, "GIF", save_all=animated, append_images=frames[1:], duration=80,
-                   loop=0, comment=marker("GIF-COMMENT").encode())
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=animated,
+        append_images=frames[1:],
+        duration=80,
+        loop=0,
+        comment=marker("GIF-COMMENT").encode(),
+    )
     data = buffer.getvalue()
     xmp = marker("GIF-XMP").encode()
     application = b"\x21\xff\x0bXMP DataXMP" + bytes([len(xmp)]) + xmp + b"\x00"
@@ -195,8 +226,9 @@ def dirty_tiff(compression: str = "tiff_lzw") -> bytes:
     info[274] = 1
     info[700] = xmp_packet("TIFFXMP")
     buffer = io.BytesIO()
-    noise_image().save(buffer, "TIFF", tiffinfo=info, compression=compression,
-                       icc_profile=srgb_profile())
+    noise_image().save(
+        buffer, "TIFF", tiffinfo=info, compression=compression, icc_profile=srgb_profile()
+    )
     return buffer.getvalue()
 
 
@@ -205,8 +237,13 @@ def dirty_heic(orientation: int = 1) -> bytes:
 
     heif = pillow_heif.from_pillow(noise_image())
     buffer = io.BytesIO()
-    heif.save(buffer, quality=90, exif=exif_bytes(orientation, thumbnail=False, tag="HEICEXIF"),
-              xmp=xmp_packet("HEICXMP"), icc_profile=srgb_profile())
+    heif.save(
+        buffer,
+        quality=90,
+        exif=exif_bytes(orientation, thumbnail=False, tag="HEICEXIF"),
+        xmp=xmp_packet("HEICXMP"),
+        icc_profile=srgb_profile(),
+    )
     return buffer.getvalue()
 
 

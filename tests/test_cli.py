@@ -141,8 +141,16 @@ def test_json_report_shape(runner: CliRunner, dirty_folder: Path) -> None:
     assert report["version"] == 1
     assert set(report["summary"]) >= {"total", "clean", "dirty", "cleaned", "unsupported", "error"}
     for entry in report["files"]:
-        assert set(entry) >= {"path", "kind", "status", "output", "metadata", "findings", "notes",
-                              "error"}
+        assert set(entry) >= {
+            "path",
+            "kind",
+            "status",
+            "output",
+            "metadata",
+            "findings",
+            "notes",
+            "error",
+        }
         assert entry["status"] in {"clean", "dirty", "cleaned", "unsupported", "error"}
         assert entry["findings"] == []
         for item in entry["metadata"]:

@@ -128,8 +128,13 @@ def test_animation_and_loop_kept(tmp_path: Path) -> None:
 def test_multipage_tiff_keeps_pages(tmp_path: Path) -> None:
     pages = [dirty.noise_image(seed=s) for s in range(3)]
     source = tmp_path / "pages.tiff"
-    pages[0].save(source, save_all=True, append_images=pages[1:], compression="tiff_lzw",
-                  description=dirty.marker("PAGE"))
+    pages[0].save(
+        source,
+        save_all=True,
+        append_images=pages[1:],
+        compression="tiff_lzw",
+        description=dirty.marker("PAGE"),
+    )
     output = Path(clean_file(source).output)
     assert_no_markers(output.read_bytes())
     assert_same_pixels(source.read_bytes(), output.read_bytes())
@@ -150,5 +155,7 @@ def test_already_clean_jpeg_gives_identical_bytes(tmp_path: Path) -> None:
     source = tmp_path / "plain.jpg"
     source.write_bytes(buffer.getvalue())
     first = Path(clean_file(source, Options(output_dir=tmp_path / "1")).output).read_bytes()
-    second = Path(clean_file(tmp_path / "1" / "plain.jpg", Options(output_dir=tmp_path / "2")).output)
+    second = Path(
+        clean_file(tmp_path / "1" / "plain.jpg", Options(output_dir=tmp_path / "2")).output
+    )
     assert second.read_bytes() == first

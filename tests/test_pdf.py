@@ -40,10 +40,31 @@ def page_texts(path: Path) -> list[str]:
 
 def test_fixture_really_hides_markers_everywhere(dirty_file: Path) -> None:
     data = dirty_file.read_bytes()
-    for name in ("PDF-AUTHOR", "PDFXMP", "PAGEXMP", "PIECEINFO", "THUMB", "PAGE-AA", "JS", "OPENACTION",
-                 "ATTACH-DATA", "FILEANNOT-DATA", "TEXT-AUTHOR", "HIGHLIGHT-TEXT", "FIELD-NAME",
-                 "HIDDEN-FIELD-VALUE", "XFA", "HIDDEN-LAYER-TEXT", "LAYER-NAME", "BOOKMARK", "ORPHAN",
-                 "OLD-REVISION", "EXIF-GPS", "LINK-AUTHOR", "LASTMOD"):
+    for name in (
+        "PDF-AUTHOR",
+        "PDFXMP",
+        "PAGEXMP",
+        "PIECEINFO",
+        "THUMB",
+        "PAGE-AA",
+        "JS",
+        "OPENACTION",
+        "ATTACH-DATA",
+        "FILEANNOT-DATA",
+        "TEXT-AUTHOR",
+        "HIGHLIGHT-TEXT",
+        "FIELD-NAME",
+        "HIDDEN-FIELD-VALUE",
+        "XFA",
+        "HIDDEN-LAYER-TEXT",
+        "LAYER-NAME",
+        "BOOKMARK",
+        "ORPHAN",
+        "OLD-REVISION",
+        "EXIF-GPS",
+        "LINK-AUTHOR",
+        "LASTMOD",
+    ):
         planted = dirty.marker(name)
         assert planted.encode() in data or planted.replace("-", "\\055").encode() in data, name
     assert PdfReader(dirty_file).metadata.author == dirty.marker("PDF-AUTHOR-V2")
@@ -56,8 +77,11 @@ def test_every_marker_gone_from_bytes_and_streams(cleaned: Path) -> None:
 def test_full_rewrite_single_revision(cleaned: Path) -> None:
     data = cleaned.read_bytes()
     assert data.count(b"%%EOF") == 1
-    result = subprocess.run(["qpdf", "--check", str(cleaned)], capture_output=True, text=True) \
-        if shutil.which("qpdf") else None
+    result = (
+        subprocess.run(["qpdf", "--check", str(cleaned)], capture_output=True, text=True)
+        if shutil.which("qpdf")
+        else None
+    )
     if result is not None:
         assert result.returncode == 0, result.stdout + result.stderr
     with pikepdf.open(cleaned) as pdf:
@@ -141,17 +165,35 @@ def test_embedded_photo_cleaned_losslessly(tmp_path: Path) -> None:
         data = image.read_raw_bytes()
     assert b"MARKER-" not in data
     # Same compressed scan data as the photo before cleaning.
-    assert data[data.rindex(b"\xff\xda"):] in jpeg
+    assert data[data.rindex(b"\xff\xda") :] in jpeg
 
 
 def test_show_and_check_list_every_kind_of_item(dirty_file: Path, runner: CliRunner) -> None:
     items = inspect_file(dirty_file).metadata
     locations = {item.location.split("/")[0] for item in items}
-    assert {"PDF:Info", "PDF:JavaScript", "PDF:EmbeddedFiles", "PDF:Form", "PDF:Outline", "PDF:Layers",
-            "PDF:Revisions", "PDF:Page1", "XMP", "PDF:Object", "PDF:Image"} <= locations
+    assert {
+        "PDF:Info",
+        "PDF:JavaScript",
+        "PDF:EmbeddedFiles",
+        "PDF:Form",
+        "PDF:Outline",
+        "PDF:Layers",
+        "PDF:Revisions",
+        "PDF:Page1",
+        "XMP",
+        "PDF:Object",
+        "PDF:Image",
+    } <= locations
     fields = {item.field for item in items}
-    assert {"Thumbnail", "AdditionalActions", "TextAnnotation", "FileAttachmentAnnotation",
-            "HiddenLayer", "PieceInfo", "OpenAction"} <= fields
+    assert {
+        "Thumbnail",
+        "AdditionalActions",
+        "TextAnnotation",
+        "FileAttachmentAnnotation",
+        "HiddenLayer",
+        "PieceInfo",
+        "OpenAction",
+    } <= fields
     result = runner.invoke(main, ["check", "--format", "json", str(dirty_file)])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["files"][0]["kind"] == "pdf"
@@ -176,7 +218,9 @@ def test_keep_options(dirty_file: Path, tmp_path: Path) -> None:
 
 
 def test_flatten_raster(dirty_file: Path, tmp_path: Path) -> None:
-    report = clean_file(dirty_file, Options(flatten="raster", dpi=72, output_dir=tmp_path / "raster"))
+    report = clean_file(
+        dirty_file, Options(flatten="raster", dpi=72, output_dir=tmp_path / "raster")
+    )
     assert report.status == "cleaned", report.error
     assert any("no longer selectable" in note for note in report.notes)
     output = Path(report.output)
@@ -210,7 +254,7 @@ def test_broken_xref_is_repaired(tmp_path: Path) -> None:
     start = data.rindex(b"startxref")
     # The xref table is garbled and startxref points to the wrong place.
     table = data.rindex(b"\nxref") + 1
-    broken = data[:table] + b"xref\n0 3\ngarbage entries\n" + data[data.rindex(b"trailer"):start]
+    broken = data[:table] + b"xref\n0 3\ngarbage entries\n" + data[data.rindex(b"trailer") : start]
     broken += b"startxref\n12\n%%EOF\n"
     source = tmp_path / "broken.pdf"
     source.write_bytes(broken)
@@ -219,11 +263,15 @@ def test_broken_xref_is_repaired(tmp_path: Path) -> None:
     assert len(PdfReader(report.output).pages) == 2
 
 
-@pytest.mark.parametrize("payload", [
-    b"%PDF-1.7\n" + b"\x00" * 50,
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 1 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF",
-    b"%PDF-1.4\n1 0 obj\n" + b"[" * 100_000 + b"\nendobj\n%%EOF",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"%PDF-1.7\n" + b"\x00" * 50,
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 1 0 R >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R >>\n%%EOF",
+        b"%PDF-1.4\n1 0 obj\n" + b"[" * 100_000 + b"\nendobj\n%%EOF",
+    ],
+)
 def test_hostile_or_hopeless_pdfs_give_clear_errors(payload: bytes, tmp_path: Path) -> None:
     source = tmp_path / "bad.pdf"
     source.write_bytes(payload)

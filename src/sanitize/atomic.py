@@ -39,8 +39,6 @@ def write_atomic(
         _fsync_directory(directory)
 
 
-
-
 def _mode_for(target: Path, mode_from: Path | None) -> int:
     for candidate in (target, mode_from):
         if candidate is not None:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from sanitize import __version__
-from sanitize.options import Options
+from sanitize.options import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIME_LIMIT, Options
 from sanitize.registry import default_registry
 from sanitize.render import error_line, file_lines, render_json, summary_line
 from sanitize.report import FileReport, Report
@@ -41,17 +41,44 @@ def main() -> None:
 def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-                     default="text", show_default=True, help="Report format."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="Parallel processes for batches [default: all cores]."),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Parallel processes for batches [default: all cores].",
+        ),
         click.option("-q", "--quiet", is_flag=True, help="Print only problems."),
-        click.option("--strict", is_flag=True,
-                     help="Unsupported files make the exit status non-zero."),
+        click.option(
+            "--strict", is_flag=True, help="Unsupported files make the exit status non-zero."
+        ),
         click.option("--keep-notes", is_flag=True, help="Keep PPTX speaker notes."),
-        click.option("--keep-annotations", is_flag=True,
-                     help="Keep PDF comments and other annotations."),
+        click.option(
+            "--keep-annotations", is_flag=True, help="Keep PDF comments and other annotations."
+        ),
         click.option("--keep-bookmarks", is_flag=True, help="Keep PDF bookmark titles."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            default=DEFAULT_TIME_LIMIT,
+            show_default=True,
+            help="Seconds allowed per file (0: no limit).",
+        ),
+        click.option(
+            "--max-size",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_FILE_SIZE,
+            show_default=True,
+            help="Largest file read, in bytes.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -67,6 +94,8 @@ def _options(**kwargs: Any) -> Options:
         dpi=kwargs.get("dpi", 150),
         output_dir=kwargs.get("output_dir"),
         in_place=kwargs.get("in_place", False),
+        time_limit=kwargs.get("timeout", DEFAULT_TIME_LIMIT),
+        max_file_size=kwargs.get("max_size", DEFAULT_MAX_FILE_SIZE),
     )
 
 
@@ -88,6 +117,7 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
     show_bar = len(targets) > 1 and not quiet and sys.stderr.isatty()
     if show_bar:
         with click.progressbar(length=len(targets), file=sys.stderr, label=command) as bar:
+
             def progress(item: FileReport) -> None:
                 bar.update(1)
                 emit(item)
@@ -108,13 +138,27 @@ def _finish(report: Report, output_format: str, quiet: bool, strict: bool) -> No
 
 @main.command()
 @common_options
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write cleaned files into this folder (a folder's tree is mirrored).")
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write cleaned files into this folder (a folder's tree is mirrored).",
+)
 @click.option("--in-place", is_flag=True, help="Replace each original, atomically.")
-@click.option("--flatten", type=click.Choice(["raster"]), default=None,
-              help="PDF: render pages to images so nothing but pixels remains.")
-@click.option("--dpi", type=click.IntRange(min=30, max=1200), default=150, show_default=True,
-              help="Resolution for --flatten raster.")
+@click.option(
+    "--flatten",
+    type=click.Choice(["raster"]),
+    default=None,
+    help="PDF: render pages to images so nothing but pixels remains.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=30, max=1200),
+    default=150,
+    show_default=True,
+    help="Resolution for --flatten raster.",
+)
 def clean(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Write a cleaned copy of each file (NAME.clean.EXT by default)."""
     if kwargs["output_dir"] is not None and kwargs["in_place"]:

@@ -75,7 +75,9 @@ def _detect_zip(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                content_types = archive.read("[Content_Types].xml")[:200_000].decode(
+                    "utf-8", "replace"
+                )
                 for content_type, kind in _OOXML_MAIN_TYPES.items():
                     if content_type in content_types:
                         return kind
@@ -97,7 +99,9 @@ def _detect_iso_bmff(head: bytes) -> str:
     brands = {major} | compatible
     if major in (b"avif", b"avis"):
         return "avif"
-    if major in _HEIF_BRANDS or (brands & _HEIF_BRANDS and not brands & {b"isom", b"mp41", b"mp42"}):
+    if major in _HEIF_BRANDS or (
+        brands & _HEIF_BRANDS and not brands & {b"isom", b"mp41", b"mp42"}
+    ):
         return "heic"
     if major == b"qt  ":
         return "mov"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from sanitize import filetype
 from sanitize.atomic import write_atomic
-from sanitize.errors import SanitizeError, VerificationError
+from sanitize.errors import LimitExceededError, SanitizeError, VerificationError
 from sanitize.options import Options
 from sanitize.registry import Registry, default_registry
 from sanitize.report import FileReport
@@ -50,7 +54,8 @@ def process(
         report.notes.append(target.skip_reason)
         return report
     try:
-        _process(target, command, options, registry or default_registry(), report)
+        with time_limit(options.time_limit):
+            _process(target, command, options, registry or default_registry(), report)
     except SanitizeError as exc:
         report.status, report.error = "error", _one_line(str(exc))
     except MemoryError:
@@ -65,6 +70,25 @@ def process(
     if report.status == "error":
         report.output = None
     return report
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Abort the work on one file after ``seconds`` (hostile files must not hang a batch)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise LimitExceededError(f"gave up after {seconds:g} s (time limit per file)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _one_line(message: str) -> str:
@@ -88,6 +112,7 @@ def _process(
         return
     report.metadata = cleaner.inspect(data, kind, options)
     if command != "clean":
+        report.notes.extend(cleaner.remarks(data, kind, options))
         report.status = "dirty" if report.metadata else "clean"
         return
 

@@ -59,5 +59,9 @@ def error_line(item: FileReport) -> str:
 
 def summary_line(report: Report) -> str:
     counts = report.summary()
-    parts = [f"{counts[s]} {s}" for s in ("cleaned", "clean", "dirty", "unsupported", "error") if counts[s]]
+    parts = [
+        f"{counts[s]} {s}"
+        for s in ("cleaned", "clean", "dirty", "unsupported", "error")
+        if counts[s]
+    ]
     return f"{counts['total']} file(s): " + (", ".join(parts) or "nothing to do")

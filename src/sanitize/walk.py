@@ -67,7 +67,9 @@ def _walk(folder: Path, excluded: Path | None) -> list[Target]:
             if path.is_symlink():
                 real = path.resolve()
                 if not _inside(real, real_root):
-                    found.append(Target(path, folder, "symlink points outside the folder; not followed"))
+                    found.append(
+                        Target(path, folder, "symlink points outside the folder; not followed")
+                    )
                     continue
                 if not real.is_file():
                     continue

@@ -41,5 +41,9 @@ class Cleaner(ABC):
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
         """Return the cleaned bytes; raise SanitizeError when that cannot be done safely."""
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+    def remarks(self, data: bytes, kind: str, options: Options) -> list[str]:
+        """Things kept on purpose that a user should still look at (a hidden sheet)."""
+        return []
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:  # noqa: B027
         """Check that cleaning kept what must be kept; raise VerificationError if not."""

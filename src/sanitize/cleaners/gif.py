@@ -125,7 +125,11 @@ class GifCleaner(Cleaner):
                 if loop is not None:
                     parts.append(loop)
                     loop_written = True
-        notes = [f"removed {len(data) - end} bytes after the end of the image"] if end < len(data) else []
+        notes = (
+            [f"removed {len(data) - end} bytes after the end of the image"]
+            if end < len(data)
+            else []
+        )
         return CleanResult(b"".join(parts), notes)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:

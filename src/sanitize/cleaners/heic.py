@@ -100,7 +100,9 @@ def _iloc_layout(data: bytes, iloc: Box) -> tuple[int, int, int, int, int, int]:
     return version, offset_size, length_size, base_offset_size, index_size, iloc.payload_start + 6
 
 
-def _iloc_entries(data: bytes, iloc: Box) -> list[tuple[int, int, int, list[tuple[int, int]], int, int]]:
+def _iloc_entries(
+    data: bytes, iloc: Box
+) -> list[tuple[int, int, int, list[tuple[int, int]], int, int]]:
     """(item id, method, base offset, [(extent offset, length)], start, end) per entry."""
     version, offset_size, length_size, base_size, index_size, pos = _iloc_layout(data, iloc)
     reader = Reader(data, pos, iloc.end)
@@ -238,7 +240,9 @@ class HeicCleaner(Cleaner):
                 found.extend(_describe(data, item))
         for top in boxes(data, 0, len(data)):
             if top.type not in ALLOWED_TOP_LEVEL:
-                found.append(MetadataItem("HEIF", bytes_text(top.type), f"<{top.end - top.start} bytes>"))
+                found.append(
+                    MetadataItem("HEIF", bytes_text(top.type), f"<{top.end - top.start} bytes>")
+                )
         return found
 
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:

@@ -79,7 +79,7 @@ def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
         return [MetadataItem(loc, f, v) for loc, f, v in photoshop_resources(payload[14:])]
     if marker == 0xE2 and payload.startswith(b"MPF\x00"):
         return [MetadataItem("MPF", "MultiPictureFormat", f"<{len(payload)} bytes>")]
-    if marker == 0xEB and (b"jumb" in payload[:64] or b"JP" == payload[:2]):
+    if marker == 0xEB and (b"jumb" in payload[:64] or payload[:2] == b"JP"):
         return [MetadataItem("JUMBF", "C2PA/JUMBF", f"<{len(payload)} bytes>")]
     identifier = payload[:32].split(b"\x00", 1)[0]
     label = bytes_text(identifier) if identifier else "Data"

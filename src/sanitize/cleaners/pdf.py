@@ -56,7 +56,9 @@ class PdfCleaner(Cleaner):
 
             pixels = rasterize(output, options.dpi)
             output, _ = rewrite(open_pdf(pixels)[0], options, _clean_jpeg)
-            notes.append(f"pages rendered as images at {options.dpi} dpi: text is no longer selectable")
+            notes.append(
+                f"pages rendered as images at {options.dpi} dpi: text is no longer selectable"
+            )
         return CleanResult(output, notes)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
@@ -67,5 +69,7 @@ class PdfCleaner(Cleaner):
         if len(before.pages) != len(after.pages):
             raise VerificationError("PDF page count changed during cleaning")
         for number, (a, b) in enumerate(zip(before.pages, after.pages, strict=True), start=1):
-            if options.flatten is None and [float(v) for v in a.mediabox] != [float(v) for v in b.mediabox]:
+            if options.flatten is None and [float(v) for v in a.mediabox] != [
+                float(v) for v in b.mediabox
+            ]:
                 raise VerificationError(f"PDF page {number} changed size during cleaning")

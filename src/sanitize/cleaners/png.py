@@ -12,9 +12,23 @@ from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 DISPLAY_CHUNKS = {
-    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP",
-    b"sBIT", b"pHYs", b"acTL", b"fcTL", b"fdAT",
-    b"cICP", b"mDCV", b"cLLI",  # HDR colour signalling: needed for colours to stay right
+    b"IHDR",
+    b"PLTE",
+    b"IDAT",
+    b"IEND",
+    b"tRNS",
+    b"gAMA",
+    b"cHRM",
+    b"sRGB",
+    b"iCCP",
+    b"sBIT",
+    b"pHYs",
+    b"acTL",
+    b"fcTL",
+    b"fdAT",
+    b"cICP",
+    b"mDCV",
+    b"cLLI",  # HDR colour signalling: needed for colours to stay right
 }
 PIXEL_CHUNKS = {b"IHDR", b"PLTE", b"IDAT", b"tRNS", b"acTL", b"fcTL", b"fdAT"}
 

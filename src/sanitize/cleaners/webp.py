@@ -51,7 +51,9 @@ class WebpCleaner(Cleaner):
                 label = f"WebP:{bytes_text(chunk.type)}"
                 items.append(MetadataItem(label, "Chunk", f"<{len(payload)} bytes>"))
         if riff_end < len(data):
-            items.append(MetadataItem("Trailer", "DataAfterRIFF", f"<{len(data) - riff_end} bytes>"))
+            items.append(
+                MetadataItem("Trailer", "DataAfterRIFF", f"<{len(data) - riff_end} bytes>")
+            )
         return items
 
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:

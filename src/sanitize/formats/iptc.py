@@ -7,23 +7,45 @@ import struct
 from sanitize.formats.values import bytes_text
 
 IPTC_NAMES = {
-    (2, 5): "ObjectName", (2, 25): "Keywords", (2, 40): "SpecialInstructions",
-    (2, 55): "DateCreated", (2, 60): "TimeCreated", (2, 80): "By-line",
-    (2, 85): "By-lineTitle", (2, 90): "City", (2, 92): "Sub-location",
-    (2, 95): "Province-State", (2, 100): "Country-PrimaryLocationCode",
-    (2, 101): "Country-PrimaryLocationName", (2, 105): "Headline", (2, 110): "Credit",
-    (2, 115): "Source", (2, 116): "CopyrightNotice", (2, 118): "Contact",
-    (2, 120): "Caption-Abstract", (2, 122): "Writer-Editor",
+    (2, 5): "ObjectName",
+    (2, 25): "Keywords",
+    (2, 40): "SpecialInstructions",
+    (2, 55): "DateCreated",
+    (2, 60): "TimeCreated",
+    (2, 80): "By-line",
+    (2, 85): "By-lineTitle",
+    (2, 90): "City",
+    (2, 92): "Sub-location",
+    (2, 95): "Province-State",
+    (2, 100): "Country-PrimaryLocationCode",
+    (2, 101): "Country-PrimaryLocationName",
+    (2, 105): "Headline",
+    (2, 110): "Credit",
+    (2, 115): "Source",
+    (2, 116): "CopyrightNotice",
+    (2, 118): "Contact",
+    (2, 120): "Caption-Abstract",
+    (2, 122): "Writer-Editor",
 }
-RESOURCE_NAMES = {0x0404: "IPTC-NAA", 0x040C: "ThumbnailImage", 0x0409: "ThumbnailImage",
-                  0x0422: "EXIFInfo", 0x0424: "XMP", 0x040F: "ICCProfile"}
+RESOURCE_NAMES = {
+    0x0404: "IPTC-NAA",
+    0x040C: "ThumbnailImage",
+    0x0409: "ThumbnailImage",
+    0x0422: "EXIFInfo",
+    0x0424: "XMP",
+    0x040F: "ICCProfile",
+}
 
 
 def iim_records(data: bytes) -> list[tuple[str, str]]:
     found = []
     pos = 0
     while pos + 5 <= len(data) and data[pos] == 0x1C:
-        record, dataset, length = data[pos + 1], data[pos + 2], struct.unpack(">H", data[pos + 3 : pos + 5])[0]
+        record, dataset, length = (
+            data[pos + 1],
+            data[pos + 2],
+            struct.unpack(">H", data[pos + 3 : pos + 5])[0],
+        )
         pos += 5
         if length & 0x8000:  # extended dataset: the length's length follows
             size = length & 0x7FFF

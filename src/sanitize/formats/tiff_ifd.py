@@ -31,7 +31,9 @@ class Entry:
             fmt = "I" if self.type == 5 else "i"
             pairs = struct.unpack(f"{order}{2 * self.count}{fmt}", self.raw)
             return [a / b if b else 0.0 for a, b in zip(pairs[::2], pairs[1::2], strict=True)]
-        fmt = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}.get(self.type)
+        fmt = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}.get(
+            self.type
+        )
         if fmt is None:
             return []
         return list(struct.unpack(f"{order}{len(self.raw) // size}{fmt}", self.raw))

@@ -15,11 +15,27 @@ from sanitize.pdf.layers import hidden_groups, layer_groups
 from sanitize.report import MetadataItem
 
 GENERIC_LAYER_NAME = re.compile(r"^Layer \d+$")
-RUNNING_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm",
-                   "/Rendition", "/GoToR", "/GoToE", "/Sound", "/Movie", "/RichMediaExecute"}
-CATALOG_KEYS_REMOVED = {"/Threads": "ArticleThreads", "/Collection": "Portfolio",
-                        "/Perms": "Permissions", "/Legal": "LegalAttestation",
-                        "/SpiderInfo": "WebCapture", "/AF": "AssociatedFiles"}
+RUNNING_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/ResetForm",
+    "/Rendition",
+    "/GoToR",
+    "/GoToE",
+    "/Sound",
+    "/Movie",
+    "/RichMediaExecute",
+}
+CATALOG_KEYS_REMOVED = {
+    "/Threads": "ArticleThreads",
+    "/Collection": "Portfolio",
+    "/Perms": "Permissions",
+    "/Legal": "LegalAttestation",
+    "/SpiderInfo": "WebCapture",
+    "/AF": "AssociatedFiles",
+}
 
 
 def is_running_action(action: DictionaryObject | None) -> bool:
@@ -61,7 +77,9 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     items.extend(_layer_items(catalog))
     revisions = len(re.findall(rb"%%EOF", reader.stream.getvalue()))  # type: ignore[attr-defined]
     if revisions > 1:
-        items.append(MetadataItem("PDF:Revisions", "EarlierRevisions", f"{revisions - 1} update(s)"))
+        items.append(
+            MetadataItem("PDF:Revisions", "EarlierRevisions", f"{revisions - 1} update(s)")
+        )
     return items
 
 
@@ -145,13 +163,22 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
             if is_kept_link(annotation):
                 for key in ("/T", "/M", "/NM", "/AA"):
                     if key in annotation:
-                        items.append(MetadataItem(where, f"Link{key}", short_text(text(annotation[key]))))
+                        items.append(
+                            MetadataItem(where, f"Link{key}", short_text(text(annotation[key])))
+                        )
                 continue
             if subtype == "Widget":
-                items.append(MetadataItem(where, "FormWidget", text(annotation.get("/T")) or "field"))
+                items.append(
+                    MetadataItem(where, "FormWidget", text(annotation.get("/T")) or "field")
+                )
                 continue
-            if options.keep_annotations and subtype not in ("FileAttachment", "Sound", "Movie",
-                                                            "Screen", "RichMedia"):
+            if options.keep_annotations and subtype not in (
+                "FileAttachment",
+                "Sound",
+                "Movie",
+                "Screen",
+                "RichMedia",
+            ):
                 continue
             detail = "; ".join(
                 short_text(text(annotation[k]), 80) for k in ("/T", "/Contents") if k in annotation
@@ -175,12 +202,16 @@ def object_items(reader: PdfReader, jpeg_inspect) -> list[MetadataItem]:  # type
             items.extend(MetadataItem(location, f, v) for f, v in xmp_properties(packet))
         for key in ("/PieceInfo", "/LastModified"):
             if key in obj:
-                items.append(MetadataItem("PDF:Object", key.lstrip("/"), short_text(text(obj[key]), 60)))
+                items.append(
+                    MetadataItem("PDF:Object", key.lstrip("/"), short_text(text(obj[key]), 60))
+                )
         if obj.get("/AA") is not None and obj.get("/Type") != "/Page":
             items.append(MetadataItem("PDF:Object", "AdditionalActions", "actions"))
         if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image":
             filters = obj.get("/Filter")
-            if text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == ["/DCTDecode"]:
+            if text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == [
+                "/DCTDecode"
+            ]:
                 for item in jpeg_inspect(obj._data):
                     items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
     return items

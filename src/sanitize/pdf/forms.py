@@ -37,7 +37,11 @@ def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...
     if len(rect) != 4 or len(bbox) != 4:
         return None
     a, b, c, d, e, f = ([float(v) for v in as_list(form.get("/Matrix"))] or [1, 0, 0, 1, 0, 0])[:6]
-    corners = [(x * a + y * c + e, x * b + y * d + f) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+    corners = [
+        (x * a + y * c + e, x * b + y * d + f)
+        for x in (bbox[0], bbox[2])
+        for y in (bbox[1], bbox[3])
+    ]
     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
     width, height = max(xs) - min(xs), max(ys) - min(ys)
     if width <= 0 or height <= 0:
@@ -119,8 +123,10 @@ def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: byte
     before.set_data(b"q\n")
     after.set_data(b"\nQ\n" + operations + b"\n")
     contents = resolve(page.get("/Contents"))
-    existing = list(contents) if isinstance(contents, ArrayObject) else (
-        [page["/Contents"]] if "/Contents" in page else []
+    existing = (
+        list(contents)
+        if isinstance(contents, ArrayObject)
+        else ([page["/Contents"]] if "/Contents" in page else [])
     )
     page[NameObject("/Contents")] = ArrayObject(
         [writer._add_object(before), *existing, writer._add_object(after)]

@@ -69,7 +69,12 @@ def _filter_operations(operations: list, hidden_names: set[str], hidden_xobjects
                 if depth == 0:
                     depth_skipping = 0
             continue
-        if operator == b"BDC" and len(operands) == 2 and operands[0] == "/OC" and str(operands[1]) in hidden_names:
+        if (
+            operator == b"BDC"
+            and len(operands) == 2
+            and operands[0] == "/OC"
+            and str(operands[1]) in hidden_names
+        ):
             depth_skipping, depth = 1, 1
             continue
         if operator == b"Do" and operands and str(operands[0]) in hidden_xobjects:
@@ -78,8 +83,9 @@ def _filter_operations(operations: list, hidden_names: set[str], hidden_xobjects
     return kept
 
 
-def _strip_stream(writer: PdfWriter, owner: DictionaryObject, hidden: set[int], depth: int,
-                  is_page: bool) -> int:
+def _strip_stream(
+    writer: PdfWriter, owner: DictionaryObject, hidden: set[int], depth: int, is_page: bool
+) -> int:
     resources = as_dict(owner.get("/Resources")) or DictionaryObject()
     properties = as_dict(resources.get("/Properties")) or DictionaryObject()
     xobjects = as_dict(resources.get("/XObject")) or DictionaryObject()
@@ -139,10 +145,13 @@ def remove_hidden_layers(writer: PdfWriter) -> tuple[int, int]:
         group[NameObject("/Name")] = TextStringObject(f"Layer {index}")
         for key in ("/Usage",):
             group.pop(key, None)
-    refs = ArrayObject(ref for ref in as_list(properties.get("/OCGs")) if _ref_id(ref) not in hidden)
+    refs = ArrayObject(
+        ref for ref in as_list(properties.get("/OCGs")) if _ref_id(ref) not in hidden
+    )
     properties[NameObject("/OCGs")] = refs
-    default = DictionaryObject({NameObject("/Order"): ArrayObject(refs), NameObject("/OFF"): ArrayObject()})
+    default = DictionaryObject(
+        {NameObject("/Order"): ArrayObject(refs), NameObject("/OFF"): ArrayObject()}
+    )
     properties[NameObject("/D")] = default
     properties.pop("/Configs", None)
     return len(hidden), removed_operations
-

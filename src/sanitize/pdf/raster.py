@@ -24,6 +24,7 @@ def rasterize(data: bytes, dpi: int) -> bytes:
     finally:
         document.close()
     buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi),
-                   quality=90)
+    images[0].save(
+        buffer, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi), quality=90
+    )
     return buffer.getvalue()

@@ -71,7 +71,12 @@ def _clean_annotations(writer: PdfWriter, options: Options) -> int:
                     annotation.pop(key, None)
                 kept.append(ref)
             elif options.keep_annotations and subtype not in (
-                "/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/Link"
+                "/FileAttachment",
+                "/Sound",
+                "/Movie",
+                "/Screen",
+                "/RichMedia",
+                "/Link",
             ):
                 kept.append(ref)
             else:
@@ -138,7 +143,9 @@ def _write(writer: PdfWriter) -> bytes:
     return data[:tail_start] + tail
 
 
-def rewrite(reader: PdfReader, options: Options, clean_jpeg: JpegCleanFunction) -> tuple[bytes, list[str]]:
+def rewrite(
+    reader: PdfReader, options: Options, clean_jpeg: JpegCleanFunction
+) -> tuple[bytes, list[str]]:
     notes: list[str] = []
     writer = PdfWriter(clone_from=reader)
     drawn, widgets = flatten_forms(writer)

@@ -1,0 +1,1 @@
+"""Office Open XML (DOCX, XLSX, PPTX) support for the OOXML cleaner."""

@@ -1,0 +1,242 @@
+"""Run every OOXML removal over a package, recording each thing removed.
+
+Inspecting and cleaning are the same walk: ``inspect`` runs it on a throwaway copy and
+keeps the record, ``clean`` keeps the package. So the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from sanitize.errors import SanitizeError, VerificationError
+from sanitize.formats.values import short_text
+from sanitize.ooxml.names import (
+    COMMENT_KINDS,
+    CT,
+    EMBEDDING_FOLDERS,
+    MEDIA_FOLDERS,
+    NOTES_KIND,
+    REMOVED_KINDS,
+    P,
+    R,
+    S,
+    W,
+    q,
+)
+from sanitize.ooxml.package import CONTENT_TYPES, Package, rels_path, resolve_target
+from sanitize.ooxml.sheets_slides import hidden_sheets, scrub_sheet_part, scrub_slide_part
+from sanitize.ooxml.word import scrub_word_part
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+# Elements that exist only to point at a relationship: removed when it is gone.
+REFERENCE_ELEMENTS = {
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "attachedTemplate",
+    "dataSource",
+    "headerSource",
+    "commentAuthorLst",
+}
+MAX_ITEMS_PER_PART = 200
+
+NestedCleaner = Callable[[str, bytes], tuple[bytes, list[MetadataItem], list[str]]]
+
+
+@dataclass
+class Scrub:
+    package: Package
+    options: Options
+    clean_nested: NestedCleaner
+    items: list[MetadataItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def record(self, location: str, name: str, value: str) -> None:
+        self.items.append(MetadataItem(location, name, short_text(value)))
+
+    def run(self) -> None:
+        self._remove_related_parts()
+        self._remove_unreachable_parts()
+        self._empty_core_properties()
+        for name in sorted(self.package.parts):
+            if self.package.is_xml(name) and not name.endswith(".rels") and name != CONTENT_TYPES:
+                self._scrub_xml(name)
+        self._drop_dangling_references()
+        self._fix_content_types()
+        self._clean_media()
+
+    # -- parts reached through relationships -------------------------------------------
+    def _removed_kinds(self) -> set[str]:
+        kinds = set(REMOVED_KINDS)
+        if not self.options.keep_notes:
+            kinds.add(NOTES_KIND)
+        return kinds
+
+    def _remove_related_parts(self) -> None:
+        kinds = self._removed_kinds()
+        for source in sorted(self.package.sources()):
+            if source and source not in self.package.parts:
+                continue
+            relationships = self.package.relationships(source)
+            had_comments = any(rel.kind in COMMENT_KINDS for rel in relationships)
+            dropped = set()
+            for rel in relationships:
+                if rel.kind in kinds or (had_comments and rel.kind == "vmlDrawing"):
+                    dropped.add(rel.id)
+                    if rel.external:
+                        self.record(source or "package", rel.kind, rel.target)
+                        continue
+                    target = resolve_target(source, rel.target)
+                    if target in self.package.parts:
+                        self._describe_part(target, rel.kind)
+                        self.package.remove(target)
+            self.package.drop_relationships(source, dropped)
+
+    def _describe_part(self, name: str, kind: str) -> None:
+        data = self.package.parts[name]
+        if not self.package.is_xml(name):
+            self.record(name, kind, f"<{len(data)} bytes>")
+            return
+        try:
+            root = self.package.xml(name)
+        except SanitizeError:
+            self.record(name, kind, f"<{len(data)} bytes, unreadable>")
+            return
+        if kind == NOTES_KIND:
+            text = " ".join(t for t in root.itertext() if t.strip())
+            self.record(name, "SpeakerNotes", text or "empty notes")
+            return
+        children = [c for c in root.iter() if isinstance(c.tag, str) and c is not root]
+        described = 0
+        for child in root:
+            if not isinstance(child.tag, str):
+                continue
+            label = child.get("name") or child.get("author") or child.get(q(W, "author")) or ""
+            text = " ".join(t.strip() for t in child.itertext() if t.strip())
+            if label or text:
+                value = f"{label}: {text}" if label and text else label or text
+                self.record(name, etree.QName(child).localname, value)
+                described += 1
+            if described >= MAX_ITEMS_PER_PART:
+                break
+        if not described:
+            self.record(name, kind, f"{len(children)} element(s)")
+
+    def _remove_unreachable_parts(self) -> None:
+        reachable = self.package.reachable()
+        for name in sorted(self.package.parts):
+            if name == CONTENT_TYPES or name.endswith(".rels") or name in reachable:
+                continue
+            self.record(name, "UnreferencedPart", f"<{len(self.package.parts[name])} bytes>")
+            self.package.remove(name)
+        # Relationship parts whose source is gone.
+        for name in sorted(self.package.parts):
+            if name.endswith(".rels") and name != "_rels/.rels":
+                from sanitize.ooxml.package import source_of
+
+                if source_of(name) not in self.package.parts:
+                    del self.package.parts[name]
+                    self.package._xml.pop(name, None)
+
+    def _empty_core_properties(self) -> None:
+        for rel in self.package.relationships(""):
+            if rel.kind != "core-properties":
+                continue
+            name = resolve_target("", rel.target)
+            if name not in self.package.parts:
+                continue
+            root = self.package.xml(name)
+            for child in list(root):
+                if isinstance(child.tag, str):
+                    self.record(name, etree.QName(child).localname, "".join(child.itertext()))
+                root.remove(child)
+
+    # -- XML content ---------------------------------------------------------------------
+    def _scrub_xml(self, name: str) -> None:
+        try:
+            root = self.package.xml(name)
+        except SanitizeError:
+            if name.endswith(".vml"):
+                return  # legacy VML is not always well-formed XML; it holds shapes only
+            raise
+
+        def record(field: str, value: str) -> None:
+            self.record(name, field, value)
+
+        namespace = etree.QName(root).namespace
+        if namespace == W:
+            scrub_word_part(root, record)
+        elif namespace == S:
+            scrub_sheet_part(root, record)
+            if etree.QName(root).localname == "workbook":
+                for sheet in hidden_sheets(root):
+                    self.notes.append(f"hidden sheet kept, check it before publishing: {sheet}")
+        elif namespace == P:
+            scrub_slide_part(root, record)
+        else:
+            scrub_slide_part(root, record)  # charts and drawings carry creationIds too
+
+    def _drop_dangling_references(self) -> None:
+        for name in sorted(self.package.parts):
+            if not self.package.is_xml(name) or name.endswith(".rels") or name == CONTENT_TYPES:
+                continue
+            ids = {rel.id for rel in self.package.relationships(name)}
+            try:
+                root = self.package.xml(name)
+            except SanitizeError:
+                continue
+            for element in list(root.iter()):
+                if not isinstance(element.tag, str):
+                    continue
+                for attribute in list(element.attrib):
+                    if etree.QName(attribute).namespace != R or element.get(attribute) in ids:
+                        continue
+                    if etree.QName(element).localname in REFERENCE_ELEMENTS:
+                        parent = element.getparent()
+                        if parent is not None:
+                            parent.remove(element)
+                        break
+                    del element.attrib[attribute]
+
+    def _fix_content_types(self) -> None:
+        root = self.package.content_types()
+        for override in list(root.iter(q(CT, "Override"))):
+            if override.get("PartName", "").lstrip("/") not in self.package.parts:
+                root.remove(override)
+
+    # -- embedded media and documents ----------------------------------------------------
+    def _clean_media(self) -> None:
+        skipped: list[str] = []
+        for name in sorted(self.package.parts):
+            if not name.startswith(MEDIA_FOLDERS + EMBEDDING_FOLDERS):
+                continue
+            data = self.package.parts[name]
+            try:
+                cleaned, found, notes = self.clean_nested(name, data)
+            except SanitizeError as exc:
+                raise SanitizeError(f"embedded {name}: {exc}") from exc
+            if cleaned is None:
+                skipped.append(name.rsplit("/", 1)[-1])
+                continue
+            for item in found:
+                self.items.append(MetadataItem(f"{name}:{item.location}", item.field, item.value))
+            self.package.parts[name] = cleaned
+            self.notes.extend(f"{name}: {note}" for note in notes)
+        if skipped:
+            listed = ", ".join(skipped[:5])
+            self.notes.append(
+                f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
+            )
+
+
+def verify_package(package: Package) -> None:
+    """Every internal relationship points at a part that exists."""
+    for source in package.sources():
+        for rel in package.relationships(source):
+            if not rel.external and resolve_target(source, rel.target) not in package.parts:
+                raise VerificationError(
+                    f"dangling relationship {rel.id} in {rels_path(source) or '_rels/.rels'}"
+                )
