@@ -46,26 +46,40 @@ def _font(writer: PdfWriter):
     )
 
 
-def plain_pdf(pages: int = 3, with_photo: bool = True, jpeg: bytes | None = None) -> bytes:
-    """Visible content only: text, a link, a photo. Cleaning must not change what shows."""
+def _photo(writer: PdfWriter, data: bytes):  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    width, height = Image.open(io.BytesIO(data)).size
+    photo = _stream(
+        writer,
+        b"",
+        Type=_name("/XObject"),
+        Subtype=_name("/Image"),
+        Width=NumberObject(width),
+        Height=NumberObject(height),
+        ColorSpace=_name("/DeviceRGB"),
+        BitsPerComponent=NumberObject(8),
+        Filter=_name("/DCTDecode"),
+    )
+    photo.get_object()._data = data
+    return photo
+
+
+def plain_pdf(
+    pages: int = 3, with_photo: bool = True, jpeg: bytes | list[bytes] | None = None
+) -> bytes:
+    """Visible content only: text, a link, a photo. Cleaning must not change what shows.
+
+    ``jpeg`` is one photo shared by every page, or a list of photos used in turn.
+    """
     writer = PdfWriter()
     font = _font(writer)
-    photo = None
+    photos = []
     if with_photo:
-        data = jpeg or dirty.dirty_jpeg(orientation=1)
-        photo = _stream(
-            writer,
-            b"",
-            Type=_name("/XObject"),
-            Subtype=_name("/Image"),
-            Width=NumberObject(96),
-            Height=NumberObject(64),
-            ColorSpace=_name("/DeviceRGB"),
-            BitsPerComponent=NumberObject(8),
-            Filter=_name("/DCTDecode"),
-        )
-        photo.get_object()._data = data
+        sources = jpeg if isinstance(jpeg, list) else [jpeg or dirty.dirty_jpeg(orientation=1)]
+        photos = [_photo(writer, data) for data in sources]
     for number in range(1, pages + 1):
+        photo = photos[(number - 1) % len(photos)] if photos else None
         page = writer.add_blank_page(595, 842)
         resources = _dict(Font=_dict(F1=font))
         content = f"BT /F1 20 Tf 72 760 Td (Visible page {number} text) Tj ET\n"

@@ -42,6 +42,7 @@ REFERENCE_ELEMENTS = {
     "commentAuthorLst",
 }
 MAX_ITEMS_PER_PART = 200
+_RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
 
 NestedCleaner = Callable[[str, bytes], tuple[bytes, list[MetadataItem], list[str]]]
 
@@ -188,18 +189,16 @@ class Scrub:
                 root = self.package.xml(name)
             except SanitizeError:
                 continue
-            for element in list(root.iter()):
-                if not isinstance(element.tag, str):
+            for value in _RELATIONSHIP_ATTRIBUTES(root, r=R):
+                if str(value) in ids:
                     continue
-                for attribute in list(element.attrib):
-                    if etree.QName(attribute).namespace != R or element.get(attribute) in ids:
-                        continue
-                    if etree.QName(element).localname in REFERENCE_ELEMENTS:
-                        parent = element.getparent()
-                        if parent is not None:
-                            parent.remove(element)
-                        break
-                    del element.attrib[attribute]
+                element = value.getparent()
+                if etree.QName(element).localname in REFERENCE_ELEMENTS:
+                    parent = element.getparent()
+                    if parent is not None:
+                        parent.remove(element)
+                else:
+                    element.attrib.pop(value.attrname, None)
 
     def _fix_content_types(self) -> None:
         root = self.package.content_types()

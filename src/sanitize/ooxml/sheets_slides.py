@@ -7,6 +7,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from sanitize.ooxml.names import A16, MC, P14, X15AC, XR, S, q
+from sanitize.ooxml.word import delete_attributes
 
 Record = Callable[[str, str], None]
 REVISION_NAMESPACES = {
@@ -15,6 +16,9 @@ REVISION_NAMESPACES = {
     "http://schemas.microsoft.com/office/spreadsheetml/2016/revision6",
     "http://schemas.microsoft.com/office/spreadsheetml/2016/revision10",
 }
+
+
+_ATTRIBUTES_IN = etree.XPath("//@*[namespace-uri()=$ns]")
 
 
 def _remove(element: etree._Element) -> None:
@@ -36,14 +40,9 @@ def scrub_sheet_part(root: etree._Element, record: Record) -> None:
     for pointer in list(root.iter(q(XR, "revisionPtr"))):
         record("revisionPtr", pointer.get("documentId", "present"))
         _remove(pointer)
-    count = 0
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in list(element.attrib):
-            if etree.QName(name).namespace in REVISION_NAMESPACES:
-                del element.attrib[name]
-                count += 1
+    count = sum(
+        delete_attributes(_ATTRIBUTES_IN(root, ns=namespace)) for namespace in REVISION_NAMESPACES
+    )
     if count:
         record("RevisionIdentifiers", f"{count} xr:uid value(s)")
 

@@ -137,18 +137,22 @@ def remove_hidden_text(root: etree._Element, record: Record) -> None:
             _remove(vanish)
 
 
+# XPath walks the attributes in C; a Python loop over every attribute is 10x slower.
+_IDENTIFIER_ATTRIBUTES = etree.XPath(
+    "//@*[(namespace-uri()=$w and starts-with(local-name(), 'rsid'))"
+    " or (namespace-uri()=$w14 and (local-name()='paraId' or local-name()='textId'))]"
+)
+
+
+def delete_attributes(found: list) -> int:  # type: ignore[type-arg]
+    """Delete the attributes an XPath attribute query returned."""
+    for value in found:
+        value.getparent().attrib.pop(value.attrname, None)
+    return len(found)
+
+
 def remove_identifiers(root: etree._Element, record: Record) -> None:
-    count = 0
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in list(element.attrib):
-            qname = etree.QName(name)
-            if (qname.namespace == W and qname.localname.startswith("rsid")) or (
-                qname.namespace == W14 and qname.localname in ("paraId", "textId")
-            ):
-                del element.attrib[name]
-                count += 1
+    count = delete_attributes(_IDENTIFIER_ATTRIBUTES(root, w=W, w14=W14))
     for element in list(root.iter(q(W, "rsid"), q(W, "nsid"), q(W, "tmpl"))):
         _remove(element)
         count += 1

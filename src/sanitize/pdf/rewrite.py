@@ -128,12 +128,14 @@ def _drop_unreachable(writer: PdfWriter) -> int:
     return freed
 
 
-def _write(writer: PdfWriter) -> bytes:
+def _write(writer: PdfWriter, final: bool = True) -> bytes:
     writer._info = None  # no Info dictionary, and so no producer string of ours
     writer._ID = ArrayObject([ByteStringObject(ID_PLACEHOLDER), ByteStringObject(ID_PLACEHOLDER)])
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
+    if not final:
+        return data
     # A new ID, derived from the cleaned content: unrelated to the original's, and the
     # same for the same output so that cleaning twice gives identical bytes.
     digest = hashlib.sha256(data).digest()[:16].hex().encode()
@@ -162,7 +164,7 @@ def rewrite(
     if jpegs:
         notes.append(f"removed metadata from {jpegs} embedded JPEG image(s) without re-encoding")
     _drop_unreachable(writer)
-    return _renumbered(_write(writer)), notes
+    return _renumbered(_write(writer, final=False)), notes
 
 
 def _renumbered(data: bytes) -> bytes:

@@ -1,0 +1,59 @@
+"""sanitize vs MAT2 on a ~150 KB DOCX with an embedded photo.
+
+python benchmarks/bench_office.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import sys
+
+from common import WORK, fresh, report, require, time_command
+
+import dirty
+
+
+def proposal_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.author = "Jane Doe"
+    document.core_properties.comments = "internal draft"
+    document.add_heading("Spring campaign proposal", 1)
+    for index in range(60):
+        document.add_paragraph(
+            f"Section {index}: deliverables, timing and the brief, in detail. " * 4
+        )
+    document.add_picture(io.BytesIO(dirty.dirty_jpeg(orientation=1, size=(480, 360))))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    mat2 = require("mat2")
+    folder = fresh(WORK / "office")
+    source = folder / "proposal.docx"
+    source.write_bytes(proposal_docx())
+    print(f"DOCX with an embedded photo: {source.stat().st_size // 1024} KB")
+    ours = time_command(
+        [sys.executable, "-m", "sanitize", "clean", "-q", str(source), "-o", str(folder / "ours")],
+        lambda: shutil.rmtree(folder / "ours", ignore_errors=True),
+        args.repeat,
+    )
+    theirs = time_command(
+        [mat2, str(source)],
+        lambda: (folder / "proposal.cleaned.docx").unlink(missing_ok=True),
+        args.repeat,
+    )
+    report("DOCX", ours, theirs, "mat2")
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""sanitize vs ExifTool + qpdf on a 20-page PDF with a photo on each page.
+
+    python benchmarks/bench_pdf.py
+
+ExifTool alone only appends an incremental update (the old author stays in the file), so
+the fair comparison is `exiftool -all=` followed by `qpdf` rewriting the file, which is
+the only way to make ExifTool's output free of the old revision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import sys
+
+from common import WORK, fresh, report, require, time_command
+
+import dirty
+import dirty_pdf
+
+
+def twenty_page_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    photo = dirty.dirty_jpeg(orientation=1, size=(1600, 1200))
+    # One photo per page, each with its own comment, so that no two are the same object.
+    photos = [photo[:2] + b"\xff\xfe\x00\x04" + bytes([65, 65 + i]) + photo[2:] for i in range(20)]
+    base = PdfReader(io.BytesIO(dirty_pdf.plain_pdf(pages=20, jpeg=photos)))
+    writer = PdfWriter(clone_from=base)
+    writer.add_metadata({"/Author": "Jane Doe", "/Creator": "Design tool", "/Title": "Media kit"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    exiftool, qpdf = require("exiftool"), require("qpdf")
+    folder = fresh(WORK / "pdf")
+    source = folder / "kit.pdf"
+    source.write_bytes(twenty_page_pdf())
+    print(f"20-page PDF with a 1600x1200 photo on each page: {source.stat().st_size // 1024} KB")
+
+    ours_out = folder / "ours.pdf"
+    ours = time_command(
+        [sys.executable, "-m", "sanitize", "clean", "-q", str(source), "-o", str(folder / "ours")],
+        lambda: shutil.rmtree(folder / "ours", ignore_errors=True),
+        args.repeat,
+    )
+    theirs_tmp, theirs_out = folder / "exif.pdf", folder / "theirs.pdf"
+    script = (
+        f"{exiftool} -q -all= -o {theirs_tmp} {source} && "
+        f"{qpdf} --object-streams=generate {theirs_tmp} {theirs_out}"
+    )
+
+    def reset() -> None:
+        for path in (theirs_tmp, theirs_out, ours_out):
+            path.unlink(missing_ok=True)
+
+    theirs = time_command(["bash", "-c", script], reset, args.repeat)
+    report("20-page PDF", ours, theirs, "exiftool -all= + qpdf")
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
