@@ -9,6 +9,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import dirty  # noqa: E402
+import dirty_media  # noqa: E402
 import dirty_office  # noqa: E402
 import dirty_pdf  # noqa: E402
 
@@ -25,5 +26,12 @@ if __name__ == "__main__":
         path = HERE / name
         path.write_bytes(build())
         written.append(path)
+    (HERE / "logo.svg").write_text(dirty_media.SVG)
+    written.append(HERE / "logo.svg")
+    if dirty_media.FFMPEG:
+        for name in ("clip.mov", "episode.mp3"):
+            written.append(dirty_media.make(name, HERE))
+        for leftover in ("chapters.txt", "cover.jpg"):
+            (HERE / leftover).unlink()
     for path in written:
         print(f"wrote {path.relative_to(HERE.parent)} ({path.stat().st_size} bytes)")

@@ -24,7 +24,10 @@ def test_builtins_are_declared_as_entry_points() -> None:
 
 def test_every_builtin_kind_has_a_cleaner() -> None:
     kinds = registry.default_registry().kinds
-    for kind in ("jpeg", "png", "webp", "gif", "tiff", "heic", "pdf", "docx", "xlsx", "pptx"):
+    expected = (
+        "jpeg png webp gif tiff heic pdf docx xlsx pptx mp4 mov m4a mkv webm avi mp3 flac ogg"
+    )
+    for kind in [*expected.split(), "wav", "aiff", "svg"]:
         assert kind in kinds
 
 
@@ -92,6 +95,14 @@ def test_builtins_load_without_installed_metadata(monkeypatch: pytest.MonkeyPatc
         "heic",
         "pdf",
         "ooxml",
+        "mp4",
+        "matroska",
+        "avi",
+        "mp3",
+        "flac",
+        "ogg",
+        "wave",
+        "svg",
     }
 
 

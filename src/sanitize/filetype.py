@@ -17,6 +17,20 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "docx": (".docx",),
     "xlsx": (".xlsx",),
     "pptx": (".pptx",),
+    "mp4": (".mp4",),
+    "mov": (".mov", ".qt"),
+    "m4a": (".m4a", ".m4b"),
+    "m4v": (".m4v",),
+    "3gp": (".3gp", ".3g2"),
+    "mkv": (".mkv", ".mka", ".mks"),
+    "webm": (".webm",),
+    "avi": (".avi",),
+    "mp3": (".mp3",),
+    "flac": (".flac",),
+    "ogg": (".ogg", ".oga", ".ogv", ".opus", ".spx"),
+    "wav": (".wav", ".wave"),
+    "aiff": (".aif", ".aiff", ".aifc"),
+    "svg": (".svg",),
 }
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}

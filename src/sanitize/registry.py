@@ -26,6 +26,14 @@ BUILTIN_CLEANERS = {
     "heic": "sanitize.cleaners.heic:HeicCleaner",
     "pdf": "sanitize.cleaners.pdf:PdfCleaner",
     "ooxml": "sanitize.cleaners.ooxml:OoxmlCleaner",
+    "mp4": "sanitize.cleaners.mp4:Mp4Cleaner",
+    "matroska": "sanitize.cleaners.matroska:MatroskaCleaner",
+    "avi": "sanitize.cleaners.avi:AviCleaner",
+    "mp3": "sanitize.cleaners.mp3:Mp3Cleaner",
+    "flac": "sanitize.cleaners.flac:FlacCleaner",
+    "ogg": "sanitize.cleaners.ogg:OggCleaner",
+    "wave": "sanitize.cleaners.wave:WaveCleaner",
+    "svg": "sanitize.cleaners.svg:SvgCleaner",
 }
 
 

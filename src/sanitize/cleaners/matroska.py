@@ -1,0 +1,186 @@
+"""MKV and WebM: titles, muxing and writing apps, dates, tags, chapters and non-font
+attachments out. Elements become Void elements of the same size, so nothing moves."""
+
+from __future__ import annotations
+
+import datetime
+
+from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.errors import CorruptFileError, VerificationError
+from sanitize.formats import ebml
+from sanitize.formats.values import bytes_text, short_text
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+INFO, TRACKS, TRACK_ENTRY = 0x1549A966, 0x1654AE6B, 0xAE
+TAGS, CHAPTERS, ATTACHMENTS, ATTACHED_FILE = 0x1254C367, 0x1043A770, 0x1941A469, 0x61A7
+SEEK_HEAD, SEEK, SEEK_ID, SEEK_POSITION = 0x114D9B74, 0x4DBB, 0x53AB, 0x53AC
+VOID = 0xEC
+# Strings emptied in place (zero bytes are valid padding in EBML strings).
+EMPTIED = {
+    0x7BA9: "Title",
+    0x4D80: "MuxingApp",
+    0x5741: "WritingApp",
+    0x7384: "SegmentFilename",
+    0x3C83AB: "PrevFilename",
+    0x3E83BB: "NextFilename",
+    0x536E: "TrackName",
+}
+VOIDED = {0x4461: "DateUTC", 0x73A4: "SegmentUID", 0x3CB923: "PrevUID", 0x3EB923: "NextUID"}
+MILLENNIUM = datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+
+
+def _font(data: bytes, attached: ebml.Element) -> bool:
+    for child in ebml.children(data, attached.data_start, attached.end):
+        if child.id == 0x4660:  # FileMimeType
+            mime = data[child.data_start : child.end].decode("latin-1").lower()
+            return mime.startswith("font/") or "font" in mime or "opentype" in mime
+    return False
+
+
+def _strings(data: bytes, element: ebml.Element, wanted: int) -> list[str]:
+    """Every string with id ``wanted`` below ``element``."""
+    found, stack = [], [element]
+    while stack:
+        current = stack.pop()
+        for child in ebml.children(data, current.data_start, current.end):
+            if child.id == wanted:
+                found.append(bytes_text(data[child.data_start : child.end]))
+            elif child.id in (0x7373, 0x67C8, 0x45B9, 0xB6, 0x80, ATTACHED_FILE):  # masters
+                stack.append(child)
+    return found
+
+
+class Plan:
+    """What to empty and what to void, found in one walk; used by inspect and clean."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.items: list[MetadataItem] = []
+        self.empty: list[ebml.Element] = []
+        self.voids: list[ebml.Element] = []
+        top = ebml.children(data, 0, len(data))
+        if not top or top[0].id != 0x1A45DFA3:
+            raise CorruptFileError("not a Matroska/WebM file (no EBML header)")
+        for segment in (e for e in top if e.id == ebml.SEGMENT):
+            self._segment(segment)
+
+    def _segment(self, segment: ebml.Element) -> None:
+        data = self.data
+        elements = ebml.children(data, segment.data_start, segment.end)
+        removed_positions = set()
+        for element in elements:
+            if element.id == INFO:
+                self._info(element)
+            elif element.id == TRACKS:
+                for entry in ebml.children(data, element.data_start, element.end):
+                    if entry.id == TRACK_ENTRY:
+                        self._strings_in(entry, "Matroska:Track")
+            elif element.id == TAGS:
+                names = _strings(data, element, 0x45A3)
+                values = _strings(data, element, 0x4487)
+                for name, value in zip(names, values, strict=False):
+                    self.items.append(MetadataItem("Matroska:Tags", name, short_text(value)))
+                if not names:
+                    self.items.append(MetadataItem("Matroska:Tags", "Tags", "present"))
+                self.voids.append(element)
+                removed_positions.add(element.start - segment.data_start)
+            elif element.id == CHAPTERS:
+                titles = _strings(data, element, 0x85) or ["<untitled>"]
+                self.items.extend(
+                    MetadataItem("Matroska:Chapters", "ChapterTitle", t) for t in titles
+                )
+                self.voids.append(element)
+                removed_positions.add(element.start - segment.data_start)
+            elif element.id == ATTACHMENTS:
+                files = [
+                    f
+                    for f in ebml.children(data, element.data_start, element.end)
+                    if f.id == ATTACHED_FILE
+                ]
+                unwanted = [f for f in files if not _font(data, f)]
+                for attached in unwanted:
+                    name = (_strings(data, attached, 0x466E) or ["attachment"])[0]
+                    self.items.append(MetadataItem("Matroska:Attachments", "AttachedFile", name))
+                if unwanted and len(unwanted) == len(files):
+                    self.voids.append(element)
+                    removed_positions.add(element.start - segment.data_start)
+                else:
+                    self.voids.extend(unwanted)
+            elif element.id == VOID and data[element.data_start : element.end].strip(b"\x00"):
+                self.items.append(
+                    MetadataItem(
+                        "Matroska:Void", "LeftoverData", f"<{element.end - element.start} bytes>"
+                    )
+                )
+                self.voids.append(element)
+        for element in elements:
+            if element.id == SEEK_HEAD:
+                self._seek_head(element, removed_positions)
+
+    def _info(self, info: ebml.Element) -> None:
+        for child in ebml.children(self.data, info.data_start, info.end):
+            payload = self.data[child.data_start : child.end]
+            if child.id in EMPTIED and payload.strip(b"\x00"):
+                self.items.append(
+                    MetadataItem("Matroska:Info", EMPTIED[child.id], bytes_text(payload))
+                )
+                self.empty.append(child)
+            elif child.id in VOIDED:
+                value = payload.hex()
+                if child.id == 0x4461 and len(payload) == 8:
+                    nanoseconds = int.from_bytes(payload, "big", signed=True)
+                    value = (
+                        MILLENNIUM + datetime.timedelta(microseconds=nanoseconds // 1000)
+                    ).isoformat()
+                self.items.append(MetadataItem("Matroska:Info", VOIDED[child.id], value))
+                self.voids.append(child)
+
+    def _strings_in(self, element: ebml.Element, location: str) -> None:
+        for child in ebml.children(self.data, element.data_start, element.end):
+            payload = self.data[child.data_start : child.end]
+            if child.id in EMPTIED and payload.strip(b"\x00"):
+                self.items.append(MetadataItem(location, EMPTIED[child.id], bytes_text(payload)))
+                self.empty.append(child)
+
+    def _seek_head(self, head: ebml.Element, removed: set[int]) -> None:
+        for seek in ebml.children(self.data, head.data_start, head.end):
+            if seek.id != SEEK:
+                continue
+            for child in ebml.children(self.data, seek.data_start, seek.end):
+                if child.id == SEEK_POSITION:
+                    position = int.from_bytes(self.data[child.data_start : child.end], "big")
+                    if position in removed:
+                        self.voids.append(seek)
+
+
+class MatroskaCleaner(Cleaner):
+    name = "matroska"
+    kinds = frozenset({"mkv", "webm"})
+
+    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+        return Plan(data).items
+
+    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
+        plan = Plan(data)
+        out = bytearray(data)
+        for element in plan.empty:
+            out[element.data_start : element.end] = b"\x00" * (element.end - element.data_start)
+        for element in plan.voids:
+            out[element.start : element.end] = ebml.void(element.end - element.start)
+        return CleanResult(bytes(out))
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+        def clusters(data: bytes) -> list[bytes]:
+            top = ebml.children(data, 0, len(data))
+            found = []
+            for segment in (e for e in top if e.id == ebml.SEGMENT):
+                found.extend(
+                    data[c.start : c.end]
+                    for c in ebml.children(data, segment.data_start, segment.end)
+                    if c.id == ebml.CLUSTER
+                )
+            return found
+
+        if len(original) != len(cleaned) or clusters(original) != clusters(cleaned):
+            raise VerificationError("audio or video blocks changed during cleaning")

@@ -1,0 +1,94 @@
+"""WAV and AIFF: keep the chunks that describe and hold the sound; drop INFO, ID3, bext,
+iXML, XMP, comments, names and authors."""
+
+from __future__ import annotations
+
+import struct
+
+from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
+from sanitize.formats.values import bytes_text
+from sanitize.options import Options
+from sanitize.report import MetadataItem
+
+KEPT = {
+    "wav": {b"fmt ", b"data", b"fact", b"cue ", b"smpl", b"inst"},
+    "aiff": {b"COMM", b"SSND", b"FVER", b"MARK", b"INST"},
+}
+
+
+def _chunks(data: bytes, kind: str) -> list[tuple[bytes, int, int, int]]:
+    """(id, start, payload start, end including pad) of every top-level chunk."""
+    little = kind == "wav"
+    head, forms = (b"RIFF", (b"WAVE",)) if little else (b"FORM", (b"AIFF", b"AIFC"))
+    if data[:4] != head or data[8:12] not in forms:
+        raise CorruptFileError(f"not a {kind.upper()} file")
+    end = min(len(data), 8 + struct.unpack("<I" if little else ">I", data[4:8])[0])
+    found, pos = [], 12
+    while pos + 8 <= end:
+        if len(found) > 100_000:
+            raise LimitExceededError("too many chunks")
+        chunk_id = data[pos : pos + 4]
+        size = struct.unpack("<I" if little else ">I", data[pos + 4 : pos + 8])[0]
+        if pos + 8 + size > len(data):
+            raise CorruptFileError(f"truncated {bytes_text(chunk_id)} chunk")
+        stop = pos + 8 + size + (size & 1)
+        found.append((chunk_id, pos, pos + 8, min(stop, len(data))))
+        pos = stop
+    return found
+
+
+def _describe(kind: str, chunk_id: bytes, payload: bytes) -> list[MetadataItem]:
+    label = f"{kind.upper()}:{bytes_text(chunk_id).strip()}"
+    if chunk_id == b"LIST" and payload[:4] == b"INFO":
+        items, pos = [], 4
+        while pos + 8 <= len(payload):
+            sub_id, size = (
+                payload[pos : pos + 4],
+                struct.unpack("<I", payload[pos + 4 : pos + 8])[0],
+            )
+            items.append(
+                MetadataItem(
+                    f"{kind.upper()}:INFO",
+                    bytes_text(sub_id),
+                    bytes_text(payload[pos + 8 : pos + 8 + size]),
+                )
+            )
+            pos += 8 + size + (size & 1)
+        return items
+    if chunk_id in (b"NAME", b"AUTH", b"(c) ", b"ANNO"):
+        return [MetadataItem(label, "Text", bytes_text(payload))]
+    return [MetadataItem(label, "Chunk", f"<{len(payload)} bytes>")]
+
+
+class WaveCleaner(Cleaner):
+    name = "wave"
+    kinds = frozenset({"wav", "aiff"})
+
+    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+        items = []
+        for chunk_id, _, payload, end in _chunks(data, kind):
+            if chunk_id not in KEPT[kind]:
+                items.extend(_describe(kind, chunk_id, data[payload:end]))
+        return items
+
+    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
+        kept = [
+            data[start:end]
+            for chunk_id, start, _, end in _chunks(data, kind)
+            if chunk_id in KEPT[kind]
+        ]
+        body = data[8:12] + b"".join(kept)
+        size = struct.pack("<I" if kind == "wav" else ">I", len(body))
+        return CleanResult(data[:4] + size + body)
+
+    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
+        def sound(data: bytes) -> list[bytes]:
+            return [
+                data[s:e]
+                for c, s, _, e in _chunks(data, kind)
+                if c in (b"data", b"SSND", b"fmt ", b"COMM")
+            ]
+
+        if sound(original) != sound(cleaned):
+            raise VerificationError("audio data changed during cleaning")

@@ -1,0 +1,96 @@
+"""Walk EBML (Matroska, WebM) elements within bounds, including unknown-size ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sanitize.errors import CorruptFileError, LimitExceededError
+
+SEGMENT = 0x18538067
+CLUSTER = 0x1F43B675
+# Children of a Segment: an unknown-size Cluster ends where one of these starts.
+SEGMENT_LEVEL = {
+    0x114D9B74,
+    0x1549A966,
+    0x1654AE6B,
+    CLUSTER,
+    0x1C53BB6B,
+    0x1043A770,
+    0x1254C367,
+    0x1941A469,
+    0xEC,
+}
+MAX_ELEMENTS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Element:
+    id: int
+    start: int
+    data_start: int
+    end: int
+
+
+def _vint(data: bytes, pos: int, keep_marker: bool) -> tuple[int | None, int]:
+    if pos >= len(data):
+        raise CorruptFileError("truncated EBML element")
+    first = data[pos]
+    if first == 0:
+        raise CorruptFileError("invalid EBML variable-length integer")
+    length = 9 - first.bit_length()
+    if pos + length > len(data):
+        raise CorruptFileError("truncated EBML element")
+    raw = int.from_bytes(data[pos : pos + length], "big")
+    if keep_marker:
+        return raw, length
+    value = raw & ((1 << (7 * length)) - 1)
+    return (None if value == (1 << (7 * length)) - 1 else value), length
+
+
+def children(data: bytes, start: int, end: int, counter: list[int] | None = None) -> list[Element]:
+    counter = counter if counter is not None else [0]
+    found, pos = [], start
+    while pos < end:
+        counter[0] += 1
+        if counter[0] > MAX_ELEMENTS:
+            raise LimitExceededError("too many EBML elements")
+        element_id, id_length = _vint(data, pos, keep_marker=True)
+        size, size_length = _vint(data, pos + id_length, keep_marker=False)
+        data_start = pos + id_length + size_length
+        if size is None:
+            element_end = _unknown_end(data, data_start, end, counter)
+        else:
+            element_end = data_start + size
+            if element_end > end:
+                raise CorruptFileError(f"EBML element 0x{element_id:X} runs past its parent")
+        assert element_id is not None
+        found.append(Element(element_id, pos, data_start, element_end))
+        pos = element_end
+    return found
+
+
+def _unknown_end(data: bytes, start: int, end: int, counter: list[int]) -> int:
+    """Where an unknown-size element (a live-recorded Cluster or Segment) stops."""
+    pos = start
+    while pos < end:
+        element_id, id_length = _vint(data, pos, keep_marker=True)
+        if element_id in SEGMENT_LEVEL or element_id == SEGMENT:
+            return pos
+        size, size_length = _vint(data, pos + id_length, keep_marker=False)
+        if size is None:
+            raise CorruptFileError("nested unknown-size EBML elements")
+        counter[0] += 1
+        if counter[0] > MAX_ELEMENTS:
+            raise LimitExceededError("too many EBML elements")
+        pos += id_length + size_length + size
+    return min(pos, end)
+
+
+def void(length: int) -> bytes:
+    """An EBML Void element of exactly ``length`` bytes."""
+    if length < 2:
+        raise ValueError("a Void element needs two bytes")
+    width = min(8, length - 1)
+    payload = length - 1 - width
+    size = (payload | (1 << (7 * width))).to_bytes(width, "big")
+    return b"\xec" + size + b"\x00" * payload

@@ -1,0 +1,193 @@
+"""Read the metadata of ISO BMFF / QuickTime files (MP4, MOV, M4A): user data, item lists,
+header times, and the sample layout of chapter tracks."""
+
+from __future__ import annotations
+
+import datetime
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sanitize.errors import CorruptFileError, LimitExceededError
+from sanitize.formats.isobmff import Box, Reader, boxes
+from sanitize.formats.values import bytes_text, short_text
+
+CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts", b"mvex", b"moof", b"traf", b"stbl"}
+TIMED_HEADERS = {b"mvhd", b"tkhd", b"mdhd"}
+XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+EPOCH_1904 = datetime.datetime(1904, 1, 1, tzinfo=datetime.UTC)
+MAX_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class Located:
+    box: Box
+    path: tuple[bytes, ...]  # types of the enclosing boxes, outermost first
+
+    @property
+    def where(self) -> str:
+        return "/".join(t.decode("latin-1") for t in (*self.path, self.box.type))
+
+
+def walk(data: bytes) -> Iterator[Located]:
+    """Every box, depth first, descending into the structural containers only."""
+
+    def visit(start: int, end: int, path: tuple[bytes, ...]) -> Iterator[Located]:
+        if len(path) > MAX_DEPTH:
+            raise LimitExceededError("boxes are nested too deeply")
+        for box in boxes(data, start, end):
+            yield Located(box, path)
+            if box.type in CONTAINERS:
+                yield from visit(box.payload_start, box.end, (*path, box.type))
+
+    yield from visit(0, len(data), ())
+
+
+def walk_from(data: bytes, container: Box) -> Iterator[Box]:
+    """Every box below ``container`` (through structural containers), depth first."""
+    stack = [(container, 0)]
+    while stack:
+        box, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise LimitExceededError("boxes are nested too deeply")
+        for child in boxes(data, box.payload_start, box.end):
+            yield child
+            if child.type in CONTAINERS:
+                stack.append((child, depth + 1))
+
+
+def header_times(data: bytes, box: Box) -> tuple[int, int, int, int]:
+    """(offset, width, creation, modification) of a mvhd/tkhd/mdhd box's two time fields."""
+    if box.end - box.payload_start < 12:
+        raise CorruptFileError(f"truncated {box.type.decode()} box")
+    version = data[box.payload_start]
+    width = 8 if version == 1 else 4
+    offset = box.payload_start + 4
+    if offset + 2 * width > box.end:
+        raise CorruptFileError(f"truncated {box.type.decode()} box")
+    fmt = ">QQ" if width == 8 else ">II"
+    created, modified = struct.unpack_from(fmt, data, offset)
+    return offset, width, created, modified
+
+
+def render_time(seconds: int) -> str:
+    try:
+        return (EPOCH_1904 + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S")
+    except OverflowError:
+        return str(seconds)
+
+
+def _is_full_box(data: bytes, box: Box) -> bool:
+    """iTunes meta boxes have version/flags; QuickTime ones start with a child box."""
+    return data[box.payload_start + 4 : box.payload_start + 8] != b"hdlr"
+
+
+def meta_items(data: bytes, meta: Box) -> list[tuple[str, str]]:
+    """(key, value) pairs of a meta box's item list (keys + ilst)."""
+    start = meta.payload_start + (4 if _is_full_box(data, meta) else 0)
+    children = {child.type: child for child in boxes(data, start, meta.end)}
+    keys: list[str] = []
+    if b"keys" in children:
+        reader = Reader(data, children[b"keys"].payload_start + 4, children[b"keys"].end)
+        for _ in range(min(reader.uint(4), 10_000)):
+            size = reader.uint(4)
+            reader.take(4)  # namespace, usually "mdta"
+            keys.append(bytes_text(reader.take(size - 8)))
+    found = []
+    if b"ilst" in children:
+        for item in boxes(data, children[b"ilst"].payload_start, children[b"ilst"].end):
+            index = int.from_bytes(item.type, "big")
+            name = keys[index - 1] if keys and 0 < index <= len(keys) else bytes_text(item.type)
+            values = [
+                _data_value(data, child)
+                for child in boxes(data, item.payload_start, item.end)
+                if child.type == b"data"
+            ]
+            found.append((name, "; ".join(values) or f"<{item.end - item.start} bytes>"))
+    for kind, child in children.items():
+        if kind not in (b"hdlr", b"keys", b"ilst", b"free"):
+            found.append((bytes_text(kind), f"<{child.end - child.start} bytes>"))
+    return found
+
+
+def _data_value(data: bytes, box: Box) -> str:
+    payload = data[box.payload_start : box.end]
+    if len(payload) < 8:
+        return "<empty>"
+    type_code = int.from_bytes(payload[1:4], "big")
+    value = payload[8:]
+    if type_code in (1, 2, 3, 4, 5):  # UTF-8 / UTF-16 text
+        encoding = "utf-8" if type_code in (1, 4) else "utf-16-be"
+        return short_text(value.decode(encoding, "replace"))
+    return bytes_text(value) if len(value) < 64 else f"<{len(value)} bytes>"
+
+
+def user_data_items(data: bytes, udta: Box) -> list[tuple[str, str]]:
+    found = []
+    try:
+        children = boxes(data, udta.payload_start, udta.end)
+    except CorruptFileError:
+        return [("UserData", f"<{udta.end - udta.start} bytes>")]
+    for child in children:
+        payload = data[child.payload_start : child.end]
+        if child.type == b"meta":
+            found.extend(meta_items(data, child))
+        elif (
+            child.type[:1] == b"\xa9" and len(payload) > 4
+        ):  # ©xyz, ©mak...: length, language, text
+            length = int.from_bytes(payload[:2], "big")
+            found.append((bytes_text(child.type), short_text(bytes_text(payload[4 : 4 + length]))))
+        elif child.type != b"free":
+            found.append(
+                (
+                    bytes_text(child.type),
+                    bytes_text(payload) if len(payload) < 80 else f"<{len(payload)} bytes>",
+                )
+            )
+    return found
+
+
+def _table(data: bytes, box: Box, entry_size: int) -> Reader:
+    reader = Reader(data, box.payload_start + 4, box.end)
+    count = reader.uint(4)
+    if count * entry_size > box.end - reader.pos:
+        raise CorruptFileError(f"truncated {box.type.decode()} table")
+    return reader
+
+
+def sample_ranges(data: bytes, stbl: Box) -> list[tuple[int, int]]:
+    """(offset, size) of every sample of a track, from its sample tables."""
+    tables = {child.type: child for child in boxes(data, stbl.payload_start, stbl.end)}
+    if b"stsz" not in tables or b"stsc" not in tables or not ({b"stco", b"co64"} & tables.keys()):
+        return []
+    reader = Reader(data, tables[b"stsz"].payload_start + 4, tables[b"stsz"].end)
+    uniform, count = reader.uint(4), reader.uint(4)
+    if count > 1_000_000:
+        raise LimitExceededError("too many samples in a chapter track")
+    sizes = [uniform] * count if uniform else [reader.uint(4) for _ in range(count)]
+    wide = b"co64" in tables
+    offsets_box = tables[b"co64" if wide else b"stco"]
+    reader = _table(data, offsets_box, 8 if wide else 4)
+    chunk_offsets = [
+        reader.uint(8 if wide else 4)
+        for _ in range((offsets_box.end - reader.pos) // (8 if wide else 4))
+    ]
+    reader = _table(data, tables[b"stsc"], 12)
+    runs = [
+        (reader.uint(4), reader.uint(4), reader.uint(4))
+        for _ in range((tables[b"stsc"].end - reader.pos) // 12)
+    ]
+    ranges, sample = [], 0
+    for index, (first, per_chunk, _) in enumerate(runs):
+        last = runs[index + 1][0] - 1 if index + 1 < len(runs) else len(chunk_offsets)
+        for chunk in range(first, last + 1):
+            if chunk - 1 >= len(chunk_offsets):
+                break
+            position = chunk_offsets[chunk - 1]
+            for _ in range(per_chunk):
+                if sample >= len(sizes):
+                    return ranges
+                ranges.append((position, sizes[sample]))
+                position += sizes[sample]
+                sample += 1
+    return ranges
