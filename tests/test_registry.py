@@ -103,6 +103,7 @@ def test_builtins_load_without_installed_metadata(monkeypatch: pytest.MonkeyPatc
         "ogg",
         "wave",
         "svg",
+        "text",
     }
 
 

@@ -10,6 +10,9 @@ from typing import Any
 import click
 
 from sanitize import __version__
+from sanitize.config import load as load_config
+from sanitize.config import read_clients_file
+from sanitize.errors import SanitizeError
 from sanitize.options import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIME_LIMIT, Options
 from sanitize.registry import default_registry
 from sanitize.render import error_line, file_lines, render_json, summary_line
@@ -79,6 +82,27 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Largest file read, in bytes.",
         ),
+        click.option(
+            "--no-scan", is_flag=True, help="Do not look for sensitive text (metadata only)."
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["fr", "en"]),
+            default=None,
+            help="Language of the text [default: detected per file].",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Settings file (pyproject.toml or .sanitize.toml) used for every file.",
+        ),
+        click.option(
+            "--clients",
+            "clients_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="More client names, one per line.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -86,7 +110,18 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _options(**kwargs: Any) -> Options:
+    try:
+        config = load_config(kwargs["config_file"]) if kwargs.get("config_file") else None
+        clients_file = kwargs.get("clients_file")
+        clients = tuple(read_clients_file(clients_file)) if clients_file else ()
+    except SanitizeError as exc:
+        raise click.UsageError(str(exc)) from exc
     return Options(
+        scan=not kwargs.get("no_scan", False),
+        redact=kwargs.get("redact", False),
+        language=kwargs.get("lang"),
+        config=config,
+        clients=clients,
         keep_notes=kwargs.get("keep_notes", False),
         keep_annotations=kwargs.get("keep_annotations", False),
         keep_bookmarks=kwargs.get("keep_bookmarks", False),
@@ -129,6 +164,9 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
 
 
 def _finish(report: Report, output_format: str, quiet: bool, strict: bool) -> None:
+    if output_format != "json":
+        for notice in report.notices:
+            click.echo(f"notice: {notice}", err=True)
     if output_format == "json":
         click.echo(render_json(report))
     elif not quiet:
@@ -158,6 +196,11 @@ def _finish(report: Report, output_format: str, quiet: bool, strict: bool) -> No
     default=150,
     show_default=True,
     help="Resolution for --flatten raster.",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Replace sensitive text in the copy ([EMAIL], client placeholders, price ranges).",
 )
 def clean(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Write a cleaned copy of each file (NAME.clean.EXT by default)."""

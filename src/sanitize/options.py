@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sanitize.config import Config
+
 DEFAULT_MAX_FILE_SIZE = 2 * 1024**3  # bytes read into memory for one file
 DEFAULT_MAX_INFLATED_SIZE = 1024**3  # total decompressed bytes allowed inside one container
 DEFAULT_TIME_LIMIT = 120.0  # seconds for one file before it is reported as an error
@@ -20,6 +22,12 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE
     time_limit: float = DEFAULT_TIME_LIMIT  # 0 turns the limit off
+    # Text detection
+    scan: bool = True  # look for sensitive text in drafts and documents
+    redact: bool = False  # clean: replace what was found in the copy's text
+    language: str | None = None  # "fr" or "en"; detected per file when None
+    config: Config | None = None  # --config: overrides the files' own config
+    clients: tuple[str, ...] = ()  # --clients FILE: more client names
     # Output placement, used by the pipeline only.
     output_dir: Path | None = None
     in_place: bool = False

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sanitize import filetype
+from sanitize import filetype, scan
 from sanitize.atomic import write_atomic
 from sanitize.errors import LimitExceededError, SanitizeError, VerificationError
 from sanitize.options import Options
@@ -101,8 +101,10 @@ def _process(
 ) -> None:
     data = read_input(target.path, options)
     kind = registry.sniff(data) or filetype.detect(data)
-    report.kind = kind
     suffix = target.path.suffix
+    if kind == "text" and suffix.lower() not in scan.TEXT_SUFFIXES:
+        kind = "plaintext"  # source code, data files: not drafts; listed as not checked
+    report.kind = kind
     if suffix and not filetype.extension_matches(kind, suffix):
         report.notes.append(f"content is {kind.upper()} although the name ends in {suffix}")
     cleaner = registry.for_kind(kind)
@@ -111,12 +113,21 @@ def _process(
         report.notes.append(f"no cleaner for {kind} files: not checked, not cleaned")
         return
     report.metadata = cleaner.inspect(data, kind, options)
+    config = scan.config_for(target.path, options)
+    if options.scan and kind in scan.SCANNED_KINDS:
+        report.findings, report.notices = scan.findings(kind, data, config, options)
     if command != "clean":
         report.notes.extend(cleaner.remarks(data, kind, options))
-        report.status = "dirty" if report.metadata else "clean"
+        report.status = "dirty" if report.metadata or report.findings else "clean"
         return
 
     result = cleaner.clean(data, kind, options)
+    if options.redact:
+        if cleaner.can_redact:
+            scan_texts, _ = scan.scanner(config, options)
+            result.data = cleaner.redact(result.data, kind, options, scan_texts)
+        elif report.findings:
+            report.notes.append(f"redaction is not supported for {kind} files: text only flagged")
     leftover = cleaner.inspect(result.data, kind, options)
     if leftover:
         first = leftover[0]

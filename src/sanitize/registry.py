@@ -34,6 +34,7 @@ BUILTIN_CLEANERS = {
     "ogg": "sanitize.cleaners.ogg:OggCleaner",
     "wave": "sanitize.cleaners.wave:WaveCleaner",
     "svg": "sanitize.cleaners.svg:SvgCleaner",
+    "text": "sanitize.cleaners.text:TextCleaner",
 }
 
 

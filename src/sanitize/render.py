@@ -21,10 +21,8 @@ def _metadata_lines(item: FileReport) -> list[str]:
 def _finding_lines(item: FileReport) -> list[str]:
     lines = []
     for f in item.findings:
-        line = f.line if f.line is not None else 0
-        column = f.column if f.column is not None else 0
-        where = f" ({f.where})" if f.where and f.line is None else ""
-        lines.append(f"{item.path}:{line}:{column}: {f.type} {f.preview}{where}")
+        where = f" ({f.where})" if f.where else ""
+        lines.append(f"{item.path}:{f.line or 0}:{f.column or 0}: {f.type} {f.preview}{where}")
     return lines
 
 

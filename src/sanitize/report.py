@@ -43,9 +43,13 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    # Said once per run rather than per file (e.g. "name detection is off").
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        del data["notices"]
+        return data
 
 
 @dataclass
@@ -73,10 +77,15 @@ class Report:
             return 1
         return 0
 
+    @property
+    def notices(self) -> list[str]:
+        return sorted({notice for item in self.files for notice in item.notices})
+
     def to_dict(self) -> dict[str, object]:
         return {
             "version": REPORT_VERSION,
             "command": self.command,
             "files": [item.to_dict() for item in self.files],
             "summary": self.summary(),
+            "notices": self.notices,
         }

@@ -9,11 +9,18 @@ profile) is never listed by ``inspect``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sanitize.options import Options
 from sanitize.report import MetadataItem
+
+if TYPE_CHECKING:
+    from sanitize.detect.engine import Span
+
+# Finds sensitive spans in a batch of texts (one list of spans per text).
+Scanner = Callable[[list[str]], list[list["Span"]]]
 
 
 @dataclass
@@ -40,6 +47,13 @@ class Cleaner(ABC):
     @abstractmethod
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
         """Return the cleaned bytes; raise SanitizeError when that cannot be done safely."""
+
+    #: Whether ``redact`` can rewrite this format's text (clean --redact).
+    can_redact: ClassVar[bool] = False
+
+    def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
+        """Replace every finding in the (already cleaned) file's text."""
+        raise NotImplementedError(f"{self.name} files cannot be redacted")
 
     def remarks(self, data: bytes, kind: str, options: Options) -> list[str]:
         """Things kept on purpose that a user should still look at (a hidden sheet)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sanitize import filetype
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.cleaners.base import Cleaner, CleanResult, Scanner
 from sanitize.errors import VerificationError
 from sanitize.options import Options
 from sanitize.report import MetadataItem
@@ -34,6 +34,15 @@ def _clean_nested(options: Options):  # type: ignore[no-untyped-def]
 class OoxmlCleaner(Cleaner):
     name = "ooxml"
     kinds = OOXML_KINDS
+    can_redact = True
+
+    def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
+        from sanitize.ooxml.package import Package
+        from sanitize.ooxml.redact import redact_package
+
+        package = Package.read(data, options.max_inflated_size)
+        redact_package(package, kind, scan)
+        return package.write()
 
     def __init__(self) -> None:
         self._last: tuple[bytes, Options, object] | None = None

@@ -1,0 +1,126 @@
+"""Settings from ``[tool.sanitize]`` in pyproject.toml or from ``.sanitize.toml``.
+
+The nearest file walking up from a scanned file wins; ``--config FILE`` overrides.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from sanitize.errors import SanitizeError
+
+ENTITIES = (
+    "EMAIL",
+    "PHONE",
+    "PRICE",
+    "CLIENT",
+    "PERSON",
+    "LOCATION",
+    "IBAN",
+    "CREDIT_CARD",
+    "URL",
+    "FR_SIRET",
+    "FR_SIREN",
+    "FR_NIR",
+    "IP_ADDRESS",
+    "SECRET",
+)
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Config:
+    clients: tuple[tuple[str, str | None], ...] = ()  # (name, placeholder or None)
+    allow: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ENTITIES
+    languages: tuple[str, ...] = ("fr", "en")
+    score_threshold: float = DEFAULT_THRESHOLD
+    exclude: tuple[str, ...] = ()
+    redact: bool = False  # the pre-commit clean hook rewrites text only when this is set
+    source: str | None = field(default=None, compare=False)
+
+    def with_clients(self, names: list[str]) -> Config:
+        known = {name for name, _ in self.clients}
+        extra = tuple((name, None) for name in names if name not in known)
+        return Config(
+            self.clients + extra,
+            self.allow,
+            self.entities,
+            self.languages,
+            self.score_threshold,
+            self.exclude,
+            self.redact,
+            self.source,
+        )
+
+
+def _table(path: Path) -> dict[str, object] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SanitizeError(f"cannot read config {path}: {exc}") from exc
+    if path.name == "pyproject.toml":
+        return data.get("tool", {}).get("sanitize")
+    return data.get("tool", {}).get("sanitize", data)
+
+
+def parse(table: dict[str, object], source: str | None = None) -> Config:
+    clients_raw = table.get("clients", [])
+    if isinstance(clients_raw, dict):
+        clients = tuple((str(k), str(v) if v else None) for k, v in clients_raw.items())
+    elif isinstance(clients_raw, list):
+        clients = tuple((str(name), None) for name in clients_raw)
+    else:
+        raise SanitizeError("config: clients must be a list of names or a table name = placeholder")
+    entities = tuple(str(e).upper() for e in table.get("entities", ENTITIES))  # type: ignore[union-attr]
+    unknown = set(entities) - set(ENTITIES)
+    if unknown:
+        raise SanitizeError(
+            f"config: unknown entities {sorted(unknown)}; known: {', '.join(ENTITIES)}"
+        )
+    languages = tuple(str(lang) for lang in table.get("languages", ("fr", "en")))  # type: ignore[union-attr]
+    return Config(
+        clients=clients,
+        allow=tuple(str(a) for a in table.get("allow", ())),  # type: ignore[union-attr]
+        entities=entities,
+        languages=languages,
+        score_threshold=float(table.get("score_threshold", DEFAULT_THRESHOLD)),  # type: ignore[arg-type]
+        exclude=tuple(str(p) for p in table.get("exclude", ())),  # type: ignore[union-attr]
+        redact=bool(table.get("redact", False)),
+        source=source,
+    )
+
+
+def load(path: Path) -> Config:
+    table = _table(path)
+    if table is None:
+        raise SanitizeError(f"config {path} has no [tool.sanitize] table")
+    return parse(table, str(path))
+
+
+@lru_cache(maxsize=256)
+def find(folder: Path) -> Config:
+    """The config that applies to files in ``folder`` (defaults when there is none)."""
+    for candidate in (folder, *folder.parents):
+        dotfile = candidate / ".sanitize.toml"
+        if dotfile.is_file():
+            return load(dotfile)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _table(pyproject)
+            if table is not None:
+                return parse(table, str(pyproject))
+        if (candidate / ".git").exists():
+            break  # a repository's root ends the search
+    return Config()
+
+
+def read_clients_file(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SanitizeError(f"cannot read clients file {path}: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
