@@ -79,7 +79,7 @@ class ClientMatcher:
             self.placeholders[fold(name)] = placeholder
             # Tokens may be joined by spaces, hyphens, apostrophes, dots or nothing
             # (#AtelierSerac, @studionacre, atelier-serac).
-            body = r"[\s\-_'.’]*".join(re.escape(t) for t in tokens)
+            body = r"[\s\-_'.’&+]*".join(re.escape(t) for t in tokens)
             pattern = re.compile(rf"(?<![\w])[#@]?{body}(?![\w])")
             self._patterns.append((name, pattern, len(tokens) == 1))
 

@@ -10,6 +10,7 @@ from sanitize.config import Config
 from sanitize.detect import patterns
 from sanitize.detect.clients import ClientMatcher, fold
 from sanitize.detect.filters import keep_name, trim_name
+from sanitize.detect.first_names import first_names, retype
 from sanitize.detect.patterns import Hit
 
 # When two findings overlap, the first type in this list wins.
@@ -26,8 +27,8 @@ PRIORITY = [
     "IP_ADDRESS",
     "PRICE",
     "CLIENT",
-    "PERSON",
     "LOCATION",
+    "PERSON",
 ]
 RANK = {name: index for index, name in enumerate(PRIORITY)}
 NER_TYPES = {"PERSON", "LOCATION"}
@@ -101,12 +102,14 @@ class Detector:
         if "CLIENT" in self.entities:
             for hit, name in self.clients.find(text):
                 candidates.append((hit, self.clients.placeholder(name)))
+        if "PERSON" in self.entities:
+            names = [*names, *first_names(text)]
         for hit in names:
             if hit.type not in self.entities:
                 continue
             trimmed = trim_name(text, hit)
             if trimmed is not None and keep_name(text, trimmed):
-                candidates.append((trimmed, None))
+                candidates.append((retype(text, trimmed), None))
         return self._resolve(text, candidates)
 
     def _patterns(self, text: str) -> list[Hit]:

@@ -129,6 +129,14 @@ PUBLIC = {
         "Urssaf",
     )
 }
+# Words that head a draft ("Prompt :", "Brief Marque X") and that small models tag as names.
+LABELS = set(
+    "prompt brief brouillon draft caption légende legende story thread post note notes mail "
+    "email e-mail subject objet checklist agenda devis facture invoice quote reminder rappel "
+    "bilan recap mood citation question réponse reponse retour feedback compte rendu cr "
+    "newsletter podcast réunion meeting todo to-do marque brand client cliente agence agency "
+    "projet project".split()
+)
 CALENDAR = set(
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin "
     "juillet août septembre octobre novembre décembre monday tuesday wednesday thursday friday "
@@ -177,6 +185,8 @@ def keep_name(text: str, hit: Hit) -> bool:
     folded = fold(value)
     tokens = value.split()
     if folded in PUBLIC or folded in CALENDAR or folded in GREETINGS:
+        return False
+    if fold(tokens[0]).strip(":") in LABELS if tokens else False:
         return False
     if any(c.isdigit() for c in value) or any(c in value for c in "@#[]{}<>/\\|_=*"):
         return False

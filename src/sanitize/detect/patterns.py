@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ _PHONE = re.compile(
     rf"|(?:\+|00)[1-9]\d{{0,2}}{_SEP}(?:\(\d{{1,4}}\){_SEP})?\d{{1,4}}(?:{_SEP}\d{{2,4}}){{1,4}}"
     # North American without a country code: (415) 555-0132, 415-555-0132
     r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}"
+    # UK and other national numbers: 07700 900123, 020 7946 0958
+    r"|\b0\d{3,4}[ .-]?\d{3}[ .-]?\d{3,4}"
     r")(?![\w])"
 )
 
@@ -59,7 +62,7 @@ _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2}
 _MULT = r"(?:\s?(?:k|K|M|Md|mil(?:le)?s?|millions?)(?![a-zA-Z]))?"
 _CURRENCY_AFTER = (
     r"(?:€|EUR\b|eur\b|euros?\b|Euros?\b|\$|USD\b|dollars?\b|£|GBP\b|livres?\b|pounds?\b|"
-    r"CHF\b|francs?\s+suisses\b|CAD\b|AUD\b|¥|JPY\b)"
+    r"CHF\b|francs?\s+suisses\b|CAD\b|AUD\b|¥|JPY\b|balles\b|bucks\b|quid\b)"
 )
 _CURRENCY_BEFORE = r"(?:€|\$|US\$|£|¥|EUR|USD|GBP|CHF|CAD|AUD)"
 _UNIT = r"(?:\s?/\s?(?:day|jour|j|h|hour|heure|month|mois|an|year|yr|week|semaine|post|pièce))?"
@@ -72,10 +75,11 @@ _MONEY_WORDS = (
     r"(?:TJM|tjm|taux journalier|tarifs?|tarif journalier|prix|co[ûu]ts?|budgets?|salaires?|"
     r"r[ée]mun[ée]ration|cachets?|honoraires|facture|devis|forfait|montant|"
     r"day rate|daily rate|rates?|fees?|budget|salary|price|pricing|cost|quote|invoice|"
-    r"retainer|paid|pay[ée]?s?|payment)"
+    r"retainer|paid|pay[ée]?s?|payment|charges?|charging|factur\w*|bill(?:s|ed|ing)?)"
 )
 _CONTEXT_PRICE = re.compile(
-    rf"\b{_MONEY_WORDS}\b(?:\s+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|environ|about|"
+    rf"\b{_MONEY_WORDS}\b(?:\s*\(|\s+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|environ|about|"
+    rf"between|entre|from|"
     rf"max|maximum|min|minimum|total|global|HT|TTC|brut|net|annuel|mensuel|~|≈|de\s+l'ordre\s+de))*"
     rf"\s*(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)"
     rf"(?!\s?(?:%|pour ?cent|percent|ans\b|years?\b|"
@@ -91,12 +95,25 @@ def _unit_end(text: str, end: int) -> int:
     return match.end() if match and match.end() > end else end
 
 
+_RANGE_END = re.compile(
+    rf"\s?(?:et|and|to|à|-|–)\s?(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)(?!\s?%)"
+)
+_RANGE_START = re.compile(rf"(?P<amount>{_NUMBER}){_MULT}\s?(?:et|and|to|à|-|–)\s?$")
+
+
 def prices(text: str) -> Iterator[Hit]:
     taken: list[tuple[int, int]] = []
     for match in _PRICE_WITH_CURRENCY.finditer(text):
         start, end = match.start(), _unit_end(text, match.end())
         taken.append((start, end))
         yield Hit("PRICE", start, end, 0.95)
+        # The first amount of a range takes the second's currency: "250 et 350 €".
+        before = _RANGE_START.search(text[max(0, start - 24) : start])
+        if before and not _YEAR.match(before.group("amount")):
+            offset = max(0, start - 24)
+            first = (offset + before.start("amount"), offset + before.end("amount"))
+            taken.append(first)
+            yield Hit("PRICE", first[0], first[1], 0.9)
     for match in _CONTEXT_PRICE.finditer(text):
         start, end = match.start("amount"), match.end("amount")
         amount = match.group("amount").strip()
@@ -105,6 +122,11 @@ def prices(text: str) -> Iterator[Hit]:
         if re.fullmatch(r"\d", amount):  # "budget 3" is rarely money
             continue
         yield Hit("PRICE", start, _unit_end(text, end), 0.8)
+        # "between 250 and 350 a day": the second amount of the range too.
+        second = _RANGE_END.match(text, end)
+        if second and not _YEAR.match(second.group("amount")):
+            taken.append((second.start("amount"), second.end("amount")))
+            yield Hit("PRICE", second.start("amount"), second.end("amount"), 0.8)
 
 
 # -- IBAN, CREDIT CARD -----------------------------------------------------------------
@@ -169,9 +191,7 @@ def french_ids(text: str) -> Iterator[Hit]:
 _IPV4 = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]*\d)"
 )
-_IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}(?::|[0-9a-fA-F]{1,4})(?![\w:])|(?<![\w:])::1(?![\w:])"
-)
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
 _VERSION_CONTEXT = re.compile(
     r"(?:\bv|version|release|build|python|node|ios|android)\s?$", re.IGNORECASE
 )
@@ -183,12 +203,13 @@ def ip_addresses(text: str) -> Iterator[Hit]:
             yield Hit("IP_ADDRESS", match.start(), match.end(), 0.9)
     for match in _IPV6.finditer(text):
         value = match.group()
-        if (
-            value.count(":") >= 2
-            and any(c.isalpha() or c == ":" for c in value)
-            and not re.fullmatch(r"[\d:]+", value[:5])
-        ):
-            yield Hit("IP_ADDRESS", match.start(), match.end(), 0.85)
+        if re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", value):
+            continue  # a time of day
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            continue
+        yield Hit("IP_ADDRESS", match.start(), match.end(), 0.85)
 
 
 # -- URL -------------------------------------------------------------------------------
@@ -297,7 +318,24 @@ def secrets(text: str) -> Iterator[Hit]:
             yield Hit("SECRET", match.start("value"), match.end("value"), 0.85)
 
 
+# -- postal addresses (LOCATION) -------------------------------------------------------
+_ADDRESS = re.compile(
+    r"(?:\b\d{1,4}(?:\s?(?:bis|ter))?,?\s)?"
+    r"\b(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|passage|route)"
+    r"\s(?:(?:de|du|des|de la|d'|l')\s?)?[A-ZÉÈÀ][\w'’-]+(?:\s[A-ZÉÈÀ][\w'’-]+)*"
+    r"(?:,?\s\d{5}\s[A-ZÉÈ][\w-]+(?:[\s-][A-ZÉÈ][\w-]+)*)?"
+    r"|\b\d{1,5}\s[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*\s(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
+    r"Lane|Boulevard|Blvd\.?|Drive|Dr\.|Court|Place|Square|Way)\b(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?"
+)
+
+
+def addresses(text: str) -> Iterator[Hit]:
+    for match in _ADDRESS.finditer(text):
+        yield Hit("LOCATION", match.start(), match.end(), 0.85)
+
+
 RECOGNIZERS: dict[str, Recognizer] = {
+    "ADDRESS": addresses,
     "EMAIL": emails,
     "PHONE": phones,
     "PRICE": prices,

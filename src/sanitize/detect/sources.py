@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from sanitize.errors import SanitizeError
+from sanitize.ooxml.package import resolve_target
 
 TEXT_KINDS = {"text"}
 DOCUMENT_KINDS = {"docx", "pptx", "xlsx", "pdf"}
@@ -125,7 +126,7 @@ def _xlsx(package) -> list[TextPart]:  # type: ignore[no-untyped-def]
         ]
     workbook = package.xml("xl/workbook.xml")
     targets = {
-        rel.id: posixpath.normpath(posixpath.join("xl", rel.target))
+        rel.id: resolve_target("xl/workbook.xml", rel.target)
         for rel in package.relationships("xl/workbook.xml")
     }
     parts = []
