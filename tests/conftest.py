@@ -21,3 +21,12 @@ def dirty_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     dirty.write_all(folder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own cache and baseline key: no state leaks between tests."""
+    monkeypatch.setenv("SANITIZE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SANITIZE_BASELINE_KEY", "test-key-not-secret")

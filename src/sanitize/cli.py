@@ -1,4 +1,4 @@
-"""The ``sanitize`` command line: a thin layer over sanitize.api."""
+"""The ``sanitize`` command line: a thin layer over the pipeline and the report renderers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from sanitize import __version__
+from sanitize.atomic import write_atomic
 from sanitize.config import load as load_config
 from sanitize.config import read_clients_file
 from sanitize.errors import SanitizeError
@@ -18,9 +19,10 @@ from sanitize.registry import default_registry
 from sanitize.render import error_line, file_lines, render_json, summary_line
 from sanitize.report import FileReport, Report
 from sanitize.runner import run
-from sanitize.walk import collect
+from sanitize.walk import Target, collect
 
-EXIT_USAGE = 2
+FORMATS = ["text", "json", "github", "sarif"]
+PathType = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 class DefaultToClean(click.Group):
@@ -35,78 +37,122 @@ class DefaultToClean(click.Group):
 @click.group(cls=DefaultToClean, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sanitize")
 def main() -> None:
-    """Remove hidden metadata from files before you publish them.
+    """Remove hidden metadata and flag sensitive text before you publish.
 
     `sanitize PATH...` is short for `sanitize clean PATH...`.
     """
 
 
-def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    decorators = [
-        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
-        click.option(
-            "--format",
-            "output_format",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            show_default=True,
-            help="Report format.",
-        ),
-        click.option(
-            "-j",
-            "--jobs",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Parallel processes for batches [default: all cores].",
-        ),
-        click.option("-q", "--quiet", is_flag=True, help="Print only problems."),
-        click.option(
-            "--strict", is_flag=True, help="Unsupported files make the exit status non-zero."
-        ),
-        click.option("--keep-notes", is_flag=True, help="Keep PPTX speaker notes."),
-        click.option(
-            "--keep-annotations", is_flag=True, help="Keep PDF comments and other annotations."
-        ),
-        click.option("--keep-bookmarks", is_flag=True, help="Keep PDF bookmark titles."),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0),
-            default=DEFAULT_TIME_LIMIT,
-            show_default=True,
-            help="Seconds allowed per file (0: no limit).",
-        ),
-        click.option(
-            "--max-size",
-            type=click.IntRange(min=1),
-            default=DEFAULT_MAX_FILE_SIZE,
-            show_default=True,
-            help="Largest file read, in bytes.",
-        ),
-        click.option(
-            "--no-scan", is_flag=True, help="Do not look for sensitive text (metadata only)."
-        ),
-        click.option(
-            "--lang",
-            type=click.Choice(["fr", "en"]),
-            default=None,
-            help="Language of the text [default: detected per file].",
-        ),
-        click.option(
-            "--config",
-            "config_file",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Settings file (pyproject.toml or .sanitize.toml) used for every file.",
-        ),
-        click.option(
-            "--clients",
-            "clients_file",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="More client names, one per line.",
-        ),
-    ]
+def _apply(
+    function: Callable[..., Any], decorators: list[Callable[..., Any]]
+) -> Callable[..., Any]:
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
+
+
+def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    return _apply(
+        function,
+        [
+            click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(FORMATS),
+                default="text",
+                show_default=True,
+                help="Report format (github: workflow annotations).",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Parallel processes for batches [default: all cores].",
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="Print only problems."),
+            click.option(
+                "--strict", is_flag=True, help="Unsupported files make the exit status 1."
+            ),
+            click.option("--keep-notes", is_flag=True, help="Keep PPTX speaker notes."),
+            click.option(
+                "--keep-annotations", is_flag=True, help="Keep PDF comments and other annotations."
+            ),
+            click.option("--keep-bookmarks", is_flag=True, help="Keep PDF bookmark titles."),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0),
+                default=DEFAULT_TIME_LIMIT,
+                show_default=True,
+                help="Seconds allowed per file (0: no limit).",
+            ),
+            click.option(
+                "--max-size",
+                type=click.IntRange(min=1),
+                default=DEFAULT_MAX_FILE_SIZE,
+                show_default=True,
+                help="Largest file read, in bytes.",
+            ),
+            click.option(
+                "--no-scan", is_flag=True, help="Do not look for sensitive text (metadata only)."
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(["fr", "en"]),
+                default=None,
+                help="Language of the text [default: detected per file].",
+            ),
+            click.option(
+                "--config",
+                "config_file",
+                type=PathType,
+                help="Settings file (pyproject.toml or .sanitize.toml) used for every file.",
+            ),
+            click.option(
+                "--clients", "clients_file", type=PathType, help="More client names, one per line."
+            ),
+            click.option(
+                "--force-exclude",
+                is_flag=True,
+                help="Apply exclude patterns to files named on the command line too.",
+            ),
+            click.option(
+                "--output-file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Write the report to this file instead of stdout.",
+            ),
+        ],
+    )
+
+
+def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the read-only commands."""
+    return _apply(
+        function,
+        [
+            click.option(
+                "--staged", is_flag=True, help="Check what is staged in git, not the working tree."
+            ),
+            click.option("--no-cache", is_flag=True, help="Do not reuse or store earlier results."),
+            click.option(
+                "--baseline",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Ignore the findings recorded in this baseline file.",
+            ),
+            click.option(
+                "--update-baseline",
+                is_flag=True,
+                help="Record the current findings in the --baseline file.",
+            ),
+            click.option(
+                "-o",
+                "output_file_short",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Same as --output-file.",
+            ),
+        ],
+    )
 
 
 def _options(**kwargs: Any) -> Options:
@@ -122,6 +168,7 @@ def _options(**kwargs: Any) -> Options:
         language=kwargs.get("lang"),
         config=config,
         clients=clients,
+        cache=not kwargs.get("no_cache", True),
         keep_notes=kwargs.get("keep_notes", False),
         keep_annotations=kwargs.get("keep_annotations", False),
         keep_bookmarks=kwargs.get("keep_bookmarks", False),
@@ -134,23 +181,47 @@ def _options(**kwargs: Any) -> Options:
     )
 
 
+def _targets(paths: tuple[Path, ...], options: Options, kwargs: dict[str, Any]) -> list[Target]:
+    from sanitize.ignore import Excluder
+
+    excluder = Excluder(options.config)
+    if kwargs.get("staged"):
+        from sanitize.gitstage import staged_targets
+
+        try:
+            staged = staged_targets(list(paths))
+        except SanitizeError as exc:
+            raise click.UsageError(str(exc)) from exc
+        return [t for t in staged if not excluder(t.path)]
+    if not paths:
+        raise click.UsageError("give at least one PATH (or --staged)")
+    return collect(
+        list(paths),
+        exclude_dir=options.output_dir,
+        is_excluded=excluder,
+        force_exclude=kwargs.get("force_exclude", False),
+    )
+
+
 def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: Any) -> None:
-    output_format = kwargs["output_format"]
-    quiet = kwargs["quiet"]
+    output_format, quiet = kwargs["output_format"], kwargs["quiet"]
+    output_file = kwargs.get("output_file") or kwargs.get("output_file_short")
+    if kwargs.get("update_baseline") and not kwargs.get("baseline"):
+        raise click.UsageError("--update-baseline needs --baseline FILE")
     for warning in default_registry().warnings:
         click.echo(f"warning: {warning}", err=True)
-    targets = collect(list(paths), exclude_dir=options.output_dir)
-    text = output_format == "text"
+    targets = _targets(paths, options, kwargs)
+    lines: list[str] = []
+    streaming = output_format == "text" and output_file is None and kwargs.get("baseline") is None
 
     def emit(item: FileReport) -> None:
         if item.status == "error":
             click.echo(error_line(item), err=True)
-        if text:
+        if streaming:
             for line in file_lines(item, command, quiet):
                 click.echo(line)
 
-    show_bar = len(targets) > 1 and not quiet and sys.stderr.isatty()
-    if show_bar:
+    if len(targets) > 1 and not quiet and sys.stderr.isatty():
         with click.progressbar(length=len(targets), file=sys.stderr, label=command) as bar:
 
             def progress(item: FileReport) -> None:
@@ -160,18 +231,64 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
             report = run(command, targets, options, kwargs["jobs"], progress)
     else:
         report = run(command, targets, options, kwargs["jobs"], emit)
-    _finish(report, output_format, quiet, kwargs["strict"])
+    _baseline(report, kwargs)
+    if output_format == "text" and not streaming:
+        lines = [line for item in report.files for line in file_lines(item, command, quiet)]
+    _finish(report, output_format, quiet, output_file, lines)
+    code = report.exit_code(kwargs["strict"])
+    if (
+        kwargs.get("fail_on_change")
+        and code == 0
+        and any(f.status == "cleaned" for f in report.files)
+    ):
+        code = 1  # like a formatter: the user re-stages the cleaned files
+    sys.exit(code)
 
 
-def _finish(report: Report, output_format: str, quiet: bool, strict: bool) -> None:
-    if output_format != "json":
+def _baseline(report: Report, kwargs: dict[str, Any]) -> None:
+    path = kwargs.get("baseline")
+    if path is None:
+        return
+    from sanitize import baseline
+
+    try:
+        if kwargs.get("update_baseline"):
+            count = baseline.write(report, path)
+            click.echo(f"baseline {path}: {count} finding(s) recorded", err=True)
+            for item in report.files:
+                item.findings = []
+                if item.status == "dirty" and not item.metadata:
+                    item.status = "clean"
+        else:
+            baseline.apply(report, path)
+    except SanitizeError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _finish(
+    report: Report, output_format: str, quiet: bool, output_file: Path | None, lines: list[str]
+) -> None:
+    if output_format in ("text", "github"):
         for notice in report.notices:
             click.echo(f"notice: {notice}", err=True)
     if output_format == "json":
-        click.echo(render_json(report))
-    elif not quiet:
-        click.echo(summary_line(report), err=True)
-    sys.exit(report.exit_code(strict))
+        rendered = render_json(report)
+    elif output_format == "github":
+        from sanitize.formats_ci import render_github
+
+        rendered = render_github(report)
+    elif output_format == "sarif":
+        from sanitize.formats_ci import render_sarif
+
+        rendered = render_sarif(report)
+    else:
+        rendered = "\n".join(lines)
+        if not quiet:
+            click.echo(summary_line(report), err=True)
+    if output_file is not None:
+        write_atomic(output_file, (rendered + "\n").encode())
+    elif rendered:
+        click.echo(rendered)
 
 
 @main.command()
@@ -202,6 +319,11 @@ def _finish(report: Report, output_format: str, quiet: bool, strict: bool) -> No
     is_flag=True,
     help="Replace sensitive text in the copy ([EMAIL], client placeholders, price ranges).",
 )
+@click.option(
+    "--fail-on-change",
+    is_flag=True,
+    help="Exit 1 when a file was changed (for the pre-commit clean hook).",
+)
 def clean(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Write a cleaned copy of each file (NAME.clean.EXT by default)."""
     if kwargs["output_dir"] is not None and kwargs["in_place"]:
@@ -211,13 +333,15 @@ def clean(paths: tuple[Path, ...], **kwargs: Any) -> None:
 
 @main.command()
 @common_options
+@scan_options
 def check(paths: tuple[Path, ...], **kwargs: Any) -> None:
-    """Write nothing; exit 1 if anything would be removed, 2 on errors."""
+    """Write nothing; exit 1 if anything would be removed or is flagged, 2 on errors."""
     _execute("check", paths, _options(**kwargs), **kwargs)
 
 
 @main.command()
 @common_options
+@scan_options
 def show(paths: tuple[Path, ...], **kwargs: Any) -> None:
-    """List what each file carries, field by field."""
+    """List what each file carries, field by field, and the sensitive text it holds."""
     _execute("show", paths, _options(**kwargs), **kwargs)

@@ -28,6 +28,7 @@ class Options:
     language: str | None = None  # "fr" or "en"; detected per file when None
     config: Config | None = None  # --config: overrides the files' own config
     clients: tuple[str, ...] = ()  # --clients FILE: more client names
+    cache: bool = False  # remember check/show results (the command line turns it on)
     # Output placement, used by the pipeline only.
     output_dir: Path | None = None
     in_place: bool = False

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sanitize import filetype, scan
+from sanitize import cache, filetype, scan
 from sanitize.atomic import write_atomic
 from sanitize.errors import LimitExceededError, SanitizeError, VerificationError
 from sanitize.options import Options
@@ -96,10 +96,40 @@ def _one_line(message: str) -> str:
     return text[:300] or "unknown error"
 
 
+def _cache_parts(
+    command: str, target: Target, options: Options, config: object, registry: Registry
+) -> list[str]:
+    from sanitize import __version__
+
+    settings = (
+        options.keep_notes,
+        options.keep_annotations,
+        options.keep_bookmarks,
+        options.scan,
+        options.language,
+        options.max_inflated_size,
+        options.clients,
+    )
+    return [
+        __version__,
+        command,
+        repr(settings),
+        repr(config),
+        ",".join(registry.kinds),
+        target.path.suffix.lower(),
+    ]
+
+
 def _process(
     target: Target, command: str, options: Options, registry: Registry, report: FileReport
 ) -> None:
-    data = read_input(target.path, options)
+    data = target.data if target.data is not None else read_input(target.path, options)
+    config = scan.config_for(target.path, options)
+    entry = None
+    if options.cache and command != "clean":
+        entry = cache.key(_cache_parts(command, target, options, config, registry), data)
+        if cache.load(entry, report):
+            return
     kind = registry.sniff(data) or filetype.detect(data)
     suffix = target.path.suffix
     if kind == "text" and suffix.lower() not in scan.TEXT_SUFFIXES:
@@ -111,18 +141,21 @@ def _process(
     if cleaner is None:
         report.status = "unsupported"
         report.notes.append(f"no cleaner for {kind} files: not checked, not cleaned")
+        if entry:
+            cache.store(entry, report)
         return
     report.metadata = cleaner.inspect(data, kind, options)
-    config = scan.config_for(target.path, options)
     if options.scan and kind in scan.SCANNED_KINDS:
         report.findings, report.notices = scan.findings(kind, data, config, options)
     if command != "clean":
         report.notes.extend(cleaner.remarks(data, kind, options))
         report.status = "dirty" if report.metadata or report.findings else "clean"
+        if entry:
+            cache.store(entry, report)
         return
 
     result = cleaner.clean(data, kind, options)
-    if options.redact:
+    if options.redact or config.redact:
         if cleaner.can_redact:
             scan_texts, _ = scan.scanner(config, options)
             result.data = cleaner.redact(result.data, kind, options, scan_texts)

@@ -31,6 +31,8 @@ class Finding:
     score: float
     preview: str
     where: str
+    # A hash of the value, for baselines; never shown in reports.
+    digest: str = field(default="", repr=False, compare=False)
 
 
 @dataclass
@@ -49,6 +51,8 @@ class FileReport:
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         del data["notices"]
+        for finding in data["findings"]:
+            del finding["digest"]
         return data
 
 

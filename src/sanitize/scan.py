@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sanitize import config as config_module
@@ -16,6 +17,12 @@ SCANNED_KINDS = {"text", "docx", "pptx", "xlsx", "pdf"}
 def config_for(path: Path, options: Options) -> Config:
     base = options.config or config_module.find(path.resolve().parent)
     return base.with_clients(list(options.clients)) if options.clients else base
+
+
+def value_digest(value: str) -> str:
+    from sanitize.detect.clients import fold
+
+    return hashlib.sha256(" ".join(fold(value).split()).encode()).hexdigest()
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -60,6 +67,7 @@ def findings(
                     span.score,
                     mask(span.type, span.text),
                     part.label_at(span.start),
+                    digest=value_digest(span.text),
                 )
             )
     return found, sorted(detector.notices)

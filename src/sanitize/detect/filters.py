@@ -190,6 +190,8 @@ def keep_name(text: str, hit: Hit) -> bool:
         return False
     if any(c.isdigit() for c in value) or any(c in value for c in "@#[]{}<>/\\|_=*"):
         return False
+    if "\n" in value:
+        return False  # names do not run across lines; headings glued to text do
     if _IMPERATIVE.search(value) or _IMPERATIVE.match(text[hit.end : hit.end + 6].rstrip(" ,.!?")):
         return False
     if _IMPERATIVE.search(value) or _IMPERATIVE.match(text[hit.end : hit.end + 6].rstrip(" ,.!?")):
