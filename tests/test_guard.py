@@ -169,8 +169,9 @@ def test_staged_reads_the_index(
 
 def _models_loaded_after_check(path: Path, *extra: str) -> bool:
     code = (
-        "import sys\nfrom sanitize.cli import main\ntry:\n    main(['check', '-q', *sys.argv[1:]])\n"
-        "except SystemExit:\n    pass\nprint('SPACY' if 'spacy' in sys.modules else 'NO-SPACY')"
+        "import sys\nfrom sanitize.cli import main\n"
+        "try:\n    main(['check', '-q', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
+        "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY')"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, *extra, str(path)],
