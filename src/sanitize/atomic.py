@@ -18,18 +18,20 @@ def write_atomic(
 
     The rename makes the write all-or-nothing for any crash of this process. ``durable``
     adds fsyncs so that a power cut cannot leave an empty file either: needed when the
-    target is the user's original (--in-place), not for a new copy beside it.
+    target is the user's original (--in-place), not for a new copy beside it. A failed
+    write removes its temporary file; folder walks skip ``.sanitize-*`` names, so one
+    left by a killed process is never read as content.
     """
     directory = target.parent
+    mode = _mode_for(target, mode_from)
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
             if durable:
-                handle.flush()
                 os.fsync(handle.fileno())
-        mode = _mode_for(target, mode_from)
-        os.chmod(temp_name, mode)
+            os.fchmod(handle.fileno(), mode)
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):

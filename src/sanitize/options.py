@@ -8,7 +8,7 @@ from pathlib import Path
 from sanitize.config import Config
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024**3  # bytes read into memory for one file
-DEFAULT_MAX_INFLATED_SIZE = 1024**3  # total decompressed bytes allowed inside one container
+DEFAULT_MAX_INFLATED_SIZE = 512 * 1024**2  # decompressed bytes allowed inside one container
 DEFAULT_TIME_LIMIT = 120.0  # seconds for one file before it is reported as an error
 
 

@@ -96,6 +96,14 @@ def _one_line(message: str) -> str:
     return text[:300] or "unknown error"
 
 
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns)
+
+
 def _cache_parts(
     command: str, target: Target, options: Options, config: object, registry: Registry
 ) -> list[str]:
@@ -123,6 +131,7 @@ def _cache_parts(
 def _process(
     target: Target, command: str, options: Options, registry: Registry, report: FileReport
 ) -> None:
+    read_stat = _stat_key(target.path) if target.data is None else None
     data = target.data if target.data is not None else read_input(target.path, options)
     config = scan.config_for(target.path, options)
     entry = None
@@ -180,4 +189,6 @@ def _process(
     if same_file and not options.in_place:
         raise SanitizeError("the output would replace this file; use --in-place or -o DIR")
     destination.parent.mkdir(parents=True, exist_ok=True)
+    if options.in_place and target.data is None and _stat_key(target.path) != read_stat:
+        raise SanitizeError("the file changed while it was being cleaned; left as it is")
     write_atomic(destination, result.data, mode_from=target.path, durable=options.in_place)

@@ -14,6 +14,13 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
+def shown(path: str) -> str:
+    """A path printable on one line: control characters (a newline in a name) escaped."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+
+
 def _metadata_lines(item: FileReport) -> list[str]:
     return [f"  {m.location}  {m.field}: {m.value}" for m in item.metadata]
 
@@ -22,7 +29,9 @@ def _finding_lines(item: FileReport) -> list[str]:
     lines = []
     for f in item.findings:
         where = f" ({f.where})" if f.where else ""
-        lines.append(f"{item.path}:{f.line or 0}:{f.column or 0}: {f.type} {f.preview}{where}")
+        lines.append(
+            f"{shown(item.path)}:{f.line or 0}:{f.column or 0}: {f.type} {f.preview}{where}"
+        )
     return lines
 
 
@@ -35,15 +44,18 @@ def file_lines(item: FileReport, command: str, quiet: bool) -> list[str]:
     lines: list[str] = []
     count = len(item.metadata)
     if command == "show":
-        lines.append(f"{item.path} ({item.kind}): {count} item(s)")
+        lines.append(f"{shown(item.path)} ({item.kind}): {count} item(s)")
         lines.extend(_metadata_lines(item))
     elif item.status == "unsupported":
-        lines.append(f"{item.path}: not checked ({item.kind}: unsupported)")
+        lines.append(f"{shown(item.path)}: not checked ({item.kind}: unsupported)")
     elif command == "clean":
         verb = "cleaned" if item.status == "cleaned" else "already clean"
-        lines.append(f"{item.path}: {verb} -> {item.output} ({item.kind}, {count} item(s) removed)")
+        lines.append(
+            f"{shown(item.path)}: {verb} -> {shown(item.output or '')} "
+            f"({item.kind}, {count} item(s) removed)"
+        )
     else:
-        lines.append(f"{item.path}: {item.status} ({item.kind}, {count} item(s) to remove)")
+        lines.append(f"{shown(item.path)}: {item.status} ({item.kind}, {count} item(s) to remove)")
         lines.extend(_metadata_lines(item))
     lines.extend(_finding_lines(item))
     if not quiet:
@@ -52,7 +64,7 @@ def file_lines(item: FileReport, command: str, quiet: bool) -> list[str]:
 
 
 def error_line(item: FileReport) -> str:
-    return f"{item.path}: error: {item.error}"
+    return f"{shown(item.path)}: error: {item.error}"
 
 
 def summary_line(report: Report) -> str:

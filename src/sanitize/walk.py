@@ -79,7 +79,11 @@ def _walk(folder: Path, excluded: Path | None, is_excluded: Excluded | None) -> 
             if is_excluded and is_excluded(path):
                 continue
             if path.is_symlink():
-                real = path.resolve()
+                try:
+                    real = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # a loop or a dangling link
+                    found.append(Target(path, folder, "broken or looping symlink; not followed"))
+                    continue
                 if not _inside(real, real_root):
                     found.append(
                         Target(path, folder, "symlink points outside the folder; not followed")

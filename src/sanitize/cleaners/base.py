@@ -8,11 +8,15 @@ profile) is never listed by ``inspect``.
 
 from __future__ import annotations
 
+import functools
+import struct
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from sanitize.errors import CorruptFileError, LimitExceededError, SanitizeError
 from sanitize.options import Options
 from sanitize.report import MetadataItem
 
@@ -29,11 +33,58 @@ class CleanResult:
     notes: list[str] = field(default_factory=list)
 
 
+# What parsers raise on malformed input; they mean "this file is broken", not "bug".
+MALFORMED = (
+    ValueError,
+    IndexError,
+    KeyError,
+    LookupError,
+    struct.error,
+    zlib.error,
+    EOFError,
+    OverflowError,
+    UnicodeError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+)
+GUARDED = ("inspect", "clean", "verify", "redact", "remarks")
+
+
+def _guard(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def guarded(self: Cleaner, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except SanitizeError:
+            raise
+        except RecursionError as exc:
+            raise LimitExceededError(f"malformed {self.name}: structure nested too deeply") from exc
+        except MemoryError as exc:
+            raise LimitExceededError(f"malformed {self.name}: too large to process") from exc
+        except MALFORMED as exc:
+            detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            raise CorruptFileError(f"malformed {self.name} file ({detail})") from exc
+
+    guarded.__sanitize_guarded__ = True  # type: ignore[attr-defined]
+    return guarded
+
+
 class Cleaner(ABC):
+    """Subclasses' parsing methods are wrapped so that only SanitizeError escapes them:
+    a hostile file gives a clear error and is never reported as clean."""
+
     #: Short name shown in messages.
     name: ClassVar[str]
     #: The detected kinds (see sanitize.filetype) this cleaner handles.
     kinds: ClassVar[frozenset[str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in GUARDED:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "__sanitize_guarded__", False):
+                setattr(cls, name, _guard(name, method))
 
     @classmethod
     def sniff(cls, data: bytes) -> str | None:

@@ -16,6 +16,8 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "[Content_Types].xml"
 MAX_MEMBERS = 20_000
+MAX_RATIO = 200  # inflated/compressed beyond this, for members over MAX_RATIO_FREE bytes
+MAX_RATIO_FREE = 10 * 1024**2
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -81,6 +83,13 @@ class Package:
                     raise CorruptFileError(f"zip member appears twice: {info.filename}")
                 if info.file_size > budget:
                     raise LimitExceededError("zip package inflates past the size cap (zip bomb?)")
+                if info.file_size > MAX_RATIO_FREE and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    raise LimitExceededError(
+                        f"zip member {info.filename} inflates "
+                        f"{info.file_size // max(info.compress_size, 1)}x (zip bomb?)"
+                    )
                 try:
                     with archive.open(info) as member:
                         content = member.read(budget + 1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 
-from sanitize.errors import CorruptFileError
+from sanitize.errors import CorruptFileError, LimitExceededError
+
+MAX_PIXELS = 150_000_000  # per page: about 12 000 x 12 000, a poster at 150 dpi
 
 
 def rasterize(data: bytes, dpi: int) -> bytes:
@@ -18,6 +20,9 @@ def rasterize(data: bytes, dpi: int) -> bytes:
     try:
         for index in range(len(document)):
             page = document[index]
+            width, height = page.get_size()
+            if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
+                raise LimitExceededError(f"page {index + 1} is too large to render at {dpi} dpi")
             bitmap = page.render(scale=dpi / 72, may_draw_forms=True)
             images.append(bitmap.to_pil().convert("RGB"))
             page.close()
