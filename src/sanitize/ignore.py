@@ -43,7 +43,10 @@ class Excluder:
         return self._specs[folder]
 
     def __call__(self, path: Path) -> bool:
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: judged by its own name
+            resolved = path.absolute()
         rules = self._rules(resolved.parent)
         if rules is None:
             return False

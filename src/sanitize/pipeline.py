@@ -29,7 +29,11 @@ def read_input(path: Path, options: Options) -> bytes:
     if size > options.max_file_size:
         raise SanitizeError(f"file is larger than the {options.max_file_size} byte limit")
     with path.open("rb") as handle:
-        return handle.read(options.max_file_size + 1)
+        # read(n) allocates n bytes up front: ask for what the file holds, not the cap.
+        data = handle.read(size + 1)
+    if len(data) > size:
+        raise SanitizeError("the file grew while it was being read; try again")
+    return data
 
 
 def output_path(target: Target, options: Options) -> Path:
