@@ -62,7 +62,9 @@ def _guard(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
             raise LimitExceededError(f"malformed {self.name}: structure nested too deeply") from exc
         except MemoryError as exc:
             raise LimitExceededError(f"malformed {self.name}: too large to process") from exc
-        except MALFORMED as exc:
+        except Exception as exc:
+            if not isinstance(exc, MALFORMED + self.malformed_errors()):
+                raise
             detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             raise CorruptFileError(f"malformed {self.name} file ({detail})") from exc
 
@@ -85,6 +87,11 @@ class Cleaner(ABC):
             method = cls.__dict__.get(name)
             if method is not None and not getattr(method, "__sanitize_guarded__", False):
                 setattr(cls, name, _guard(name, method))
+
+    @classmethod
+    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
+        """The parsing library's own "bad file" exceptions (imported only when needed)."""
+        return ()
 
     @classmethod
     def sniff(cls, data: bytes) -> str | None:

@@ -45,6 +45,12 @@ class Mp3Cleaner(Cleaner):
     name = "mp3"
     kinds = frozenset({"mp3"})
 
+    @classmethod
+    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
+        import mutagen
+
+        return (mutagen.MutagenError,)
+
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         return _tags(data)
 

@@ -43,6 +43,12 @@ class OggCleaner(Cleaner):
     name = "ogg"
     kinds = frozenset({"ogg"})
 
+    @classmethod
+    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
+        import mutagen
+
+        return (mutagen.MutagenError,)
+
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         audio = _open(data)
         # The encoder's vendor string is kept: it names software, and decoders expect it.

@@ -33,6 +33,12 @@ class PdfCleaner(Cleaner):
     name = "pdf"
     kinds = frozenset({"pdf"})
 
+    @classmethod
+    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
+        from pypdf.errors import PyPdfError
+
+        return (PyPdfError,)
+
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         from sanitize.pdf.document import open_pdf
         from sanitize.pdf.findings import catalog_items, object_items, page_items
