@@ -47,6 +47,7 @@ MALFORMED = (
     TypeError,
     AttributeError,
     AssertionError,
+    NotImplementedError,  # a library meeting a feature it does not handle (unknown PDF filter)
 )
 GUARDED = ("inspect", "clean", "verify", "redact", "remarks")
 
