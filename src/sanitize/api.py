@@ -15,8 +15,16 @@ from sanitize.walk import Target, collect
 PathLike = str | os.PathLike[str]
 
 
-def _targets(paths: Iterable[PathLike], options: Options) -> list[Target]:
-    return collect([Path(p) for p in paths], exclude_dir=options.output_dir)
+def _run(
+    command: str,
+    paths: Iterable[PathLike],
+    options: Options | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> Report:
+    options = options or Options()
+    targets = collect([Path(p) for p in paths], exclude_dir=options.output_dir)
+    return run(command, targets, options, jobs, progress)
 
 
 def clean_paths(
@@ -26,8 +34,7 @@ def clean_paths(
     progress: Progress | None = None,
 ) -> Report:
     """Write cleaned copies (or clean in place) of every file under ``paths``."""
-    options = options or Options()
-    return run("clean", _targets(paths, options), options, jobs, progress)
+    return _run("clean", paths, options, jobs, progress)
 
 
 def check_paths(
@@ -36,9 +43,8 @@ def check_paths(
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Report what would be removed, writing nothing."""
-    options = options or Options()
-    return run("check", _targets(paths, options), options, jobs, progress)
+    """Report what would be removed or flagged, writing nothing."""
+    return _run("check", paths, options, jobs, progress)
 
 
 def show_paths(
@@ -47,8 +53,8 @@ def show_paths(
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    options = options or Options()
-    return run("show", _targets(paths, options), options, jobs, progress)
+    """List what every file carries."""
+    return _run("show", paths, options, jobs, progress)
 
 
 def clean_file(path: PathLike, options: Options | None = None) -> FileReport:
