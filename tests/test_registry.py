@@ -54,13 +54,18 @@ def _entry_points(extra: list[EntryPoint]):  # type: ignore[no-untyped-def]
     return lambda group: [*builtins, *extra] if group == registry.ENTRY_POINT_GROUP else []
 
 
+def test_builtin_kinds_match_the_cleaners() -> None:
+    assert set(registry.BUILTIN_KINDS) == set(registry.BUILTIN_CLEANERS)
+    for name, reference in registry.BUILTIN_CLEANERS.items():
+        assert set(registry.load_reference(reference).kinds) == set(registry.BUILTIN_KINDS[name])
+
+
 def test_plugin_is_loaded_and_overrides_builtin(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     plugin = EntryPoint("fake", f"{__name__}:FakeCleaner", registry.ENTRY_POINT_GROUP)
     monkeypatch.setattr(registry, "entry_points", _entry_points([plugin]))
-    cleaners, warnings = registry._discover()
-    found = registry.Registry(cleaners, warnings)
+    found = registry._discover()
     assert isinstance(found.for_kind("png"), FakeCleaner)
     assert found.for_kind("jpeg").name == "jpeg"
     assert found.sniff(b"FAKE secret") == "fake"
@@ -78,33 +83,30 @@ def test_plugin_is_loaded_and_overrides_builtin(
 def test_broken_plugin_is_a_warning_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     broken = EntryPoint("broken", "no_such_module:Nothing", registry.ENTRY_POINT_GROUP)
     monkeypatch.setattr(registry, "entry_points", _entry_points([broken]))
-    cleaners, warnings = registry._discover()
-    assert any("broken" in w for w in warnings)
-    assert {c.name for c in cleaners} >= {"jpeg", "pdf", "ooxml"}
+    found = registry._discover()
+    assert any("broken" in w for w in found.warnings)
+    assert found.for_kind("jpeg") is not None and found.for_kind("pdf") is not None
 
 
 def test_builtins_load_without_installed_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "entry_points", lambda group: [])
-    cleaners, _ = registry._discover()
-    assert {c.name for c in cleaners} == {
-        "jpeg",
-        "png",
-        "webp",
-        "gif",
-        "tiff",
-        "heic",
-        "pdf",
-        "ooxml",
-        "mp4",
-        "matroska",
-        "avi",
-        "mp3",
-        "flac",
-        "ogg",
-        "wave",
-        "svg",
-        "text",
-    }
+    found = registry._discover()
+    expected = {kind for kinds in registry.BUILTIN_KINDS.values() for kind in kinds}
+    assert set(found.kinds) == expected
+    assert {found.for_kind(kind).name for kind in expected} == set(registry.BUILTIN_CLEANERS)
+
+
+def test_builtin_modules_load_only_when_needed() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom sanitize.registry import default_registry\n"
+        "default_registry().for_kind('jpeg')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sanitize.cleaners.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert "sanitize.cleaners.jpeg" in loaded and "sanitize.cleaners.pdf" not in loaded
 
 
 def test_a_lying_cleaner_is_caught_by_re_inspection(tmp_path: Path) -> None:

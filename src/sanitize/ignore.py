@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import pathspec
-
 from sanitize import config as config_module
 from sanitize.config import Config
 
@@ -26,9 +24,9 @@ class Excluder:
 
     def __init__(self, override: Config | None = None):
         self.override = override
-        self._specs: dict[Path, tuple[Path, pathspec.PathSpec] | None] = {}
+        self._specs: dict[Path, tuple[Path, object] | None] = {}
 
-    def _rules(self, folder: Path) -> tuple[Path, pathspec.PathSpec] | None:
+    def _rules(self, folder: Path) -> tuple[Path, object] | None:
         if folder not in self._specs:
             config = self.override or config_module.find(folder)
             base = Path(config.source).parent if config.source else _root(folder)
@@ -38,7 +36,11 @@ class Excluder:
                 ignore_file = _root(folder) / IGNORE_FILE
             if ignore_file.is_file():
                 patterns += ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-            spec = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+            spec = None
+            if patterns:
+                import pathspec  # only when there are patterns to match
+
+                spec = pathspec.GitIgnoreSpec.from_lines(patterns)
             self._specs[folder] = (base, spec) if spec else None
         return self._specs[folder]
 
@@ -57,4 +59,4 @@ class Excluder:
             return False
         if resolved.is_dir():
             relative += "/"
-        return spec.match_file(relative)
+        return bool(spec.match_file(relative))  # type: ignore[attr-defined]

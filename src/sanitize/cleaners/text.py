@@ -7,7 +7,6 @@ cleaned copy has each finding replaced ([EMAIL], a client's placeholder, a price
 from __future__ import annotations
 
 from sanitize.cleaners.base import Cleaner, CleanResult, Scanner
-from sanitize.detect.sources import decode
 from sanitize.options import Options
 from sanitize.report import MetadataItem
 
@@ -25,6 +24,7 @@ class TextCleaner(Cleaner):
 
     def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
         from sanitize.detect.rewrite import redact
+        from sanitize.detect.sources import decode
 
         text, encoding = decode(data)
         spans = scan([text])[0]
