@@ -104,38 +104,62 @@ def _scrub_objects(writer: PdfWriter, clean_jpeg: JpegCleanFunction) -> int:
     return jpegs
 
 
-def _drop_unreachable(writer: PdfWriter) -> int:
-    """Free every object not reachable from the catalog (orphans of earlier revisions)."""
+def _canonical_order(writer: PdfWriter) -> list[int]:
+    """Object numbers reachable from the catalog, in depth-first reading order."""
     objects = writer._objects
-    reachable: set[int] = set()
-    stack: list[PdfObject] = [writer.root_object.indirect_reference]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in reachable or obj.pdf is not writer:
-                continue
-            reachable.add(obj.idnum)
-            obj = objects[obj.idnum - 1]
-        if isinstance(obj, DictionaryObject):
-            stack.extend(obj.values())
-        elif isinstance(obj, ArrayObject):
-            stack.extend(obj)
-    freed = 0
-    for index, obj in enumerate(objects):
-        if obj is not None and index + 1 not in reachable:
-            objects[index] = None
-            freed += 1
-    return freed
+    order: list[int] = []
+    seen: set[int] = set()
+
+    def visit(obj: PdfObject) -> None:
+        stack = [obj]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, IndirectObject):
+                if current.pdf is not writer or current.idnum in seen:
+                    continue
+                seen.add(current.idnum)
+                order.append(current.idnum)
+                current = objects[current.idnum - 1]
+            if isinstance(current, DictionaryObject):
+                stack.extend(reversed(list(current.values())))
+            elif isinstance(current, ArrayObject):
+                stack.extend(reversed(list(current)))
+
+    visit(writer.root_object.indirect_reference)
+    return order
 
 
-def _write(writer: PdfWriter, final: bool = True) -> bytes:
-    writer._info = None  # no Info dictionary, and so no producer string of ours
+def _renumber(writer: PdfWriter) -> None:
+    """Keep only reachable objects (orphans of earlier revisions go) and number them
+    densely in reading order, so that cleaning a cleaned file gives identical bytes."""
+    objects = writer._objects
+    order = _canonical_order(writer)
+    new_number = {old: index for index, old in enumerate(order, start=1)}
+
+    def remap(value: PdfObject) -> PdfObject:
+        if isinstance(value, IndirectObject) and value.pdf is writer:
+            return IndirectObject(new_number[value.idnum], 0, writer)
+        if isinstance(value, DictionaryObject):
+            for key, item in list(value.items()):
+                value[key] = remap(item)
+        elif isinstance(value, ArrayObject):
+            for index, item in enumerate(value):
+                value[index] = remap(item)
+        return value
+
+    kept = [objects[old - 1] for old in order]
+    for obj in kept:
+        remap(obj)
+    for number, obj in enumerate(kept, start=1):
+        obj.indirect_reference = IndirectObject(number, 0, writer)
+    writer._objects = kept
+
+
+def _write(writer: PdfWriter) -> bytes:
     writer._ID = ArrayObject([ByteStringObject(ID_PLACEHOLDER), ByteStringObject(ID_PLACEHOLDER)])
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
-    if not final:
-        return data
     # A new ID, derived from the cleaned content: unrelated to the original's, and the
     # same for the same output so that cleaning twice gives identical bytes.
     digest = hashlib.sha256(data).digest()[:16].hex().encode()
@@ -163,15 +187,6 @@ def rewrite(
     jpegs = _scrub_objects(writer, clean_jpeg)
     if jpegs:
         notes.append(f"removed metadata from {jpegs} embedded JPEG image(s) without re-encoding")
-    _drop_unreachable(writer)
-    return _renumbered(_write(writer, final=False)), notes
-
-
-def _renumbered(data: bytes) -> bytes:
-    """Copy the document once more so objects are numbered densely, in reading order.
-
-    Without this, the free entries left by removed objects would be compacted by the next
-    run, and cleaning an already clean PDF would not give identical bytes.
-    """
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    return _write(writer)
+    writer._info = None  # no Info dictionary, and so no producer string of ours
+    _renumber(writer)
+    return _write(writer), notes
