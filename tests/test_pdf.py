@@ -295,3 +295,63 @@ def test_reference_cycle_is_bounded(tmp_path: Path) -> None:
     assert report.status in ("cleaned", "error")
     if report.status == "cleaned":
         assert len(PdfReader(io.BytesIO(Path(report.output).read_bytes())).pages) == 1
+
+
+def test_field_without_appearance_is_drawn(tmp_path: Path) -> None:
+    """Forms saved with NeedAppearances have no drawing of their values: one is made."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    def name(value: str) -> NameObject:
+        return NameObject(value)
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                name("/Type"): name("/Font"),
+                name("/Subtype"): name("/Type1"),
+                name("/BaseFont"): name("/Helvetica"),
+            }
+        )
+    )
+    field = writer._add_object(
+        DictionaryObject(
+            {
+                name("/Type"): name("/Annot"),
+                name("/Subtype"): name("/Widget"),
+                name("/FT"): name("/Tx"),
+                name("/T"): TextStringObject("client"),
+                name("/V"): TextStringObject("Filled Without AP"),
+                name("/DA"): TextStringObject("/Helv 12 Tf 0 g"),
+                name("/P"): page.indirect_reference,
+                name("/Rect"): ArrayObject(
+                    [FloatObject(20), FloatObject(200), FloatObject(250), FloatObject(230)]
+                ),
+            }
+        )
+    )
+    page[name("/Annots")] = ArrayObject([field])
+    writer.root_object[name("/AcroForm")] = DictionaryObject(
+        {
+            name("/Fields"): ArrayObject([field]),
+            name("/NeedAppearances"): BooleanObject(True),
+            name("/DR"): DictionaryObject({name("/Font"): DictionaryObject({name("/Helv"): font})}),
+            name("/DA"): TextStringObject("/Helv 12 Tf 0 g"),
+        }
+    )
+    source = tmp_path / "form.pdf"
+    with source.open("wb") as handle:
+        writer.write(handle)
+    output = Path(clean_file(source).output)
+    assert page_texts(output) == ["Filled Without AP"]
+    with pikepdf.open(output) as pdf:
+        assert "/AcroForm" not in pdf.Root and "/Annots" not in pdf.pages[0]
