@@ -112,7 +112,10 @@ def flatten_forms(writer: PdfWriter) -> tuple[int, int]:
             drawn += 1
         if operations:
             _wrap_and_append(writer, page, b"\n".join(operations))
-        page[NameObject("/Annots")] = kept
+        if kept:
+            page[NameObject("/Annots")] = kept
+        else:
+            del page["/Annots"]
     writer.root_object.pop("/AcroForm", None)
     return drawn, dropped
 
