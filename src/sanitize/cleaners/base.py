@@ -112,7 +112,7 @@ class Cleaner(ABC):
 
     def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
         """Replace every finding in the (already cleaned) file's text."""
-        raise NotImplementedError(f"{self.name} files cannot be redacted")
+        raise SanitizeError(f"{self.name} files cannot be redacted")
 
     def remarks(self, data: bytes, kind: str, options: Options) -> list[str]:
         """Things kept on purpose that a user should still look at (a hidden sheet)."""
