@@ -75,12 +75,30 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     if not options.keep_bookmarks:
         items.extend(_outline_items(catalog))
     items.extend(_layer_items(catalog))
-    revisions = len(re.findall(rb"%%EOF", reader.stream.getvalue()))  # type: ignore[attr-defined]
-    if revisions > 1:
-        items.append(
-            MetadataItem("PDF:Revisions", "EarlierRevisions", f"{revisions - 1} update(s)")
-        )
+    updates = earlier_revisions(reader.stream.getvalue())  # type: ignore[attr-defined]
+    if updates:
+        items.append(MetadataItem("PDF:Revisions", "EarlierRevisions", f"{updates} update(s)"))
     return items
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+
+
+def earlier_revisions(data: bytes) -> int:
+    """How many incremental updates stand on top of the first revision.
+
+    The trailer that the last ``startxref`` points at names the previous cross-reference
+    section (/Prev) when an update was appended. Counting %%EOF alone would also count
+    bytes that happen to spell it inside a stream.
+    """
+    match = _STARTXREF.search(data[-2048:])
+    if not match:
+        return 0
+    offset = int(match.group(1))
+    section_end = data.rfind(b"startxref")
+    if not 0 <= offset < section_end or b"/Prev" not in data[offset:section_end]:
+        return 0
+    return max(data.count(b"%%EOF") - 1, 1)
 
 
 def _file_name(spec: object) -> str:
