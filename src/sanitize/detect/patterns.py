@@ -59,7 +59,8 @@ def phones(text: str) -> Iterator[Hit]:
 
 # -- PRICE -----------------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_MULT = r"(?:\s?(?:k|K|M|Md|mil(?:le)?s?|millions?)(?![a-zA-Z]))?"
+# Multipliers: "5k", "1.2M", "£1.5m" (an attached lower-case m), "3 millions".
+_MULT = r"(?:\s?(?:k|K|M|Md|mil(?:le)?s?|millions?)(?![a-zA-Z])|m(?![a-zA-Z²³]))?"
 _CURRENCY_AFTER = (
     r"(?:€|EUR\b|eur\b|euros?\b|Euros?\b|\$|USD\b|dollars?\b|£|GBP\b|livres?\b|pounds?\b|"
     r"CHF\b|francs?\s+suisses\b|CAD\b|AUD\b|¥|JPY\b|balles\b|bucks\b|quid\b)"
@@ -78,8 +79,8 @@ _MONEY_WORDS = (
     r"retainer|paid|pay[ée]?s?|payment|charges?|charging|factur\w*|bill(?:s|ed|ing)?)"
 )
 _CONTEXT_PRICE = re.compile(
-    rf"\b{_MONEY_WORDS}\b(?:\s*\(|\s+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|environ|about|"
-    rf"between|entre|from|"
+    rf"\b{_MONEY_WORDS}\b(?:\s*[(:=]|\s+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|"
+    rf"environ|about|between|entre|from|"
     rf"max|maximum|min|minimum|total|global|HT|TTC|brut|net|annuel|mensuel|~|≈|de\s+l'ordre\s+de))*"
     rf"\s*(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)"
     rf"(?!\s?(?:%|pour ?cent|percent|ans\b|years?\b|"
@@ -277,7 +278,20 @@ def _domain(url: str) -> str:
     return host.lower().removeprefix("www.")
 
 
+# A personal site written without its scheme, where the words around say it is a site.
+_NAMED_SITE = re.compile(
+    r"\b(?:site|website|site web|portfolio|blog|page perso|homepage|lien|link)\b[^\n\w]{0,12}"
+    r"(?:is\s|est\s|:\s?|on\s|sur\s)?(?P<site>(?:[a-z0-9-]+\.)+(?:fr|com|net|org|io|co|me|studio|"
+    r"design|art|photo|photography|eu|be|ch|ca|uk|de|es|it)(?:/[^\s<>\"')\]]*)?)(?![\w.-]*@)",
+    re.IGNORECASE,
+)
+
+
 def urls(text: str) -> Iterator[Hit]:
+    for match in _NAMED_SITE.finditer(text):
+        value = match.group("site").rstrip(".,;:!?")
+        if not any(_domain(value).endswith(d) for d in PUBLIC_DOMAINS):
+            yield Hit("URL", match.start("site"), match.start("site") + len(value), 0.8)
     for match in _URL.finditer(text):
         value = match.group().rstrip(".,;:!?")
         domain = _domain(value)
