@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sanitize.config import Config
@@ -32,4 +32,3 @@ class Options:
     # Output placement, used by the pipeline only.
     output_dir: Path | None = None
     in_place: bool = False
-    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
