@@ -159,3 +159,14 @@ def test_already_clean_jpeg_gives_identical_bytes(tmp_path: Path) -> None:
         clean_file(tmp_path / "1" / "plain.jpg", Options(output_dir=tmp_path / "2")).output
     )
     assert second.read_bytes() == first
+
+
+def test_avif_uses_the_heif_item_structure(tmp_path: Path) -> None:
+    """AVIF keeps EXIF and XMP as HEIF items too (built here by relabelling a HEIC)."""
+    data = dirty.dirty_heic()
+    source = tmp_path / "photo.avif"
+    source.write_bytes(data.replace(b"ftypheic", b"ftypavif", 1))
+    report = clean_file(source)
+    assert report.kind == "avif" and report.status == "cleaned", report.error
+    assert_no_markers(Path(report.output).read_bytes())
+    assert inspect_file(Path(report.output)).metadata == []

@@ -145,3 +145,22 @@ def test_media_kinds_in_json(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["check", "--format", "json", str(tmp_path)])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["files"][0]["kind"] == "svg"
+
+
+def test_svg_embedded_photo_is_cleaned(tmp_path: Path) -> None:
+    import base64
+
+    photo = base64.b64encode(dirty.dirty_jpeg(orientation=1)).decode()
+    source = tmp_path / "card.svg"
+    source.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+        f'<image width="10" height="10" xlink:href="data:image/jpeg;base64,{photo}"/></svg>'
+    )
+    fields = {(item.location, item.field) for item in inspect_file(source).metadata}
+    assert ("SVG:image/EXIF:GPS", "GPSLatitude") in fields
+    output = Path(clean_file(source).output)
+    root = etree.fromstring(output.read_bytes())
+    embedded = root[0].get("{http://www.w3.org/1999/xlink}href")
+    data = base64.b64decode(embedded.split(",", 1)[1])
+    assert dirty.MARK not in data and data[:2] == b"\xff\xd8"
+    assert inspect_file(output).metadata == []

@@ -13,6 +13,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "gif": (".gif",),
     "tiff": (".tif", ".tiff"),
     "heic": (".heic", ".heif", ".hif"),
+    "avif": (".avif",),
     "pdf": (".pdf",),
     "docx": (".docx",),
     "xlsx": (".xlsx",),

@@ -45,7 +45,7 @@ BUILTIN_KINDS = {
     "webp": ("webp",),
     "gif": ("gif",),
     "tiff": ("tiff",),
-    "heic": ("heic",),
+    "heic": ("heic", "avif"),
     "pdf": ("pdf",),
     "ooxml": ("docx", "xlsx", "pptx"),
     "mp4": ("mp4", "mov", "m4v", "m4a", "3gp"),

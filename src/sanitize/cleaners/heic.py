@@ -1,4 +1,4 @@
-"""HEIC/HEIF: remove EXIF and XMP items without touching the coded image.
+"""HEIC/HEIF and AVIF: remove EXIF and XMP items without touching the coded image.
 
 The item declarations (iinf, iloc, iref, ipma) of metadata items are removed from the
 ``meta`` box and a ``free`` box takes up the bytes they used, so no offset in the file
@@ -230,7 +230,7 @@ def _rebuild_iprp(data: bytes, iprp: Box, drop: set[int]) -> bytes:
 
 class HeicCleaner(Cleaner):
     name = "heic"
-    kinds = frozenset({"heic"})
+    kinds = frozenset({"heic", "avif"})  # AVIF uses the same HEIF item structure
 
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         meta = _parse_meta(data)

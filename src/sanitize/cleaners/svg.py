@@ -106,12 +106,43 @@ class SvgScrub:
                 if LOCAL_PATH.match(value):
                     self.record("SVG:link", "LocalFilePath", value)
                     del element.attrib[name]
+                elif value.startswith("data:image/"):
+                    cleaned = self._embedded_image(value)
+                    if cleaned != value:
+                        element.set(name, cleaned)
         for element in list(root.iter(f"{{{SVG}}}title", f"{{{SVG}}}desc")):
             text = "".join(element.itertext())
             if CREDIT.search(text):
                 self.record("SVG", etree.QName(element).localname, text)
                 _drop(element)
         etree.cleanup_namespaces(root, keep_ns_prefixes=["xlink"])
+
+    def _embedded_image(self, uri: str) -> str:
+        """A photo embedded as a data: URI goes through its image cleaner (EXIF, GPS...)."""
+        import base64
+        import binascii
+
+        from sanitize import filetype
+        from sanitize.options import Options
+        from sanitize.registry import default_registry
+
+        header, _, payload = uri.partition(",")
+        if not header.endswith(";base64"):
+            return uri
+        try:
+            data = base64.b64decode(payload, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise CorruptFileError("SVG embeds an image whose base64 is broken") from exc
+        kind = filetype.detect(data)
+        cleaner = default_registry().for_kind(kind)
+        if cleaner is None or kind == "svg":
+            return uri
+        options = Options()
+        for item in cleaner.inspect(data, kind, options):
+            self.items.append(MetadataItem(f"SVG:image/{item.location}", item.field, item.value))
+        result = cleaner.clean(data, kind, options)
+        cleaner.verify(data, result.data, kind, options)
+        return f"{header},{base64.b64encode(result.data).decode('ascii')}"
 
     def output(self) -> bytes:
         # Serialising the root element alone leaves out the prolog's comments and DOCTYPE.
