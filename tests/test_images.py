@@ -170,3 +170,14 @@ def test_avif_uses_the_heif_item_structure(tmp_path: Path) -> None:
     assert report.kind == "avif" and report.status == "cleaned", report.error
     assert_no_markers(Path(report.output).read_bytes())
     assert inspect_file(Path(report.output)).metadata == []
+
+
+def test_heic_trailer_is_cut(tmp_path: Path) -> None:
+    data = dirty.dirty_heic()
+    source = tmp_path / "samsung.heic"
+    source.write_bytes(data + b"SEFH" + dirty.marker("SEF").encode() + b"\x00" * 20 + b"SEFT")
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    output = Path(report.output).read_bytes()
+    assert_no_markers(output)
+    assert_same_pixels(data, output)

@@ -164,3 +164,34 @@ def test_svg_embedded_photo_is_cleaned(tmp_path: Path) -> None:
     data = base64.b64decode(embedded.split(",", 1)[1])
     assert dirty.MARK not in data and data[:2] == b"\xff\xd8"
     assert inspect_file(output).metadata == []
+
+
+@needs_ffmpeg
+def test_trailer_after_the_last_box_is_cut(tmp_path: Path) -> None:
+    source = dirty_media.make("clip.mp4", tmp_path)
+    data = source.read_bytes()
+    source.write_bytes(
+        data + b"SEFH\x00\x01" + dirty.marker("SEF").encode() + b"\x00" * 40 + b"SEFT"
+    )
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    assert ("Trailer", "DataAfterLastBox") in {(m.location, m.field) for m in report.metadata}
+    output = Path(report.output).read_bytes()
+    assert_no_markers(output) and len(output) == len(data)
+    assert dirty_media.packet_hashes(source) == dirty_media.packet_hashes(Path(report.output))
+
+
+@needs_ffmpeg
+def test_timed_metadata_track_is_blanked(tmp_path: Path) -> None:
+    """A track with handler 'meta' (iPhones keep per-frame data there) loses its samples."""
+    source = dirty_media.make("clip.mov", tmp_path)
+    data = bytearray(source.read_bytes())
+    text_handler = data.index(b"hdlr\x00\x00\x00\x00mhlrtext")  # the chapter track's handler
+    data[text_handler + 12 : text_handler + 16] = b"meta"
+    source.write_bytes(bytes(data))
+    fields = {(m.location, m.field) for m in inspect_file(source).metadata}
+    assert ("QuickTime:TimedMetadata", "Samples") in fields
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    assert any("timed-metadata" in note for note in report.notes)
+    assert inspect_file(Path(report.output)).metadata == []

@@ -49,8 +49,15 @@ def _full_box_header(data: bytes, b: Box) -> tuple[int, int]:
     return version, flags
 
 
+def _end(data: bytes) -> int:
+    """Where the HEIF boxes end; phones may append a trailer (Samsung's "SEFT")."""
+    from sanitize.formats.quicktime import movie_end
+
+    return movie_end(data, anchor=b"meta")
+
+
 def _parse_meta(data: bytes) -> Meta:
-    top = boxes(data, 0, len(data))
+    top = boxes(data, 0, _end(data))
     if not top or top[0].type != b"ftyp":
         raise CorruptFileError("not a HEIF file (no ftyp box)")
     if any(b.type == b"moov" for b in top):
@@ -238,11 +245,14 @@ class HeicCleaner(Cleaner):
         for item in meta.items.values():
             if _is_metadata(item):
                 found.extend(_describe(data, item))
-        for top in boxes(data, 0, len(data)):
+        for top in boxes(data, 0, _end(data)):
             if top.type not in ALLOWED_TOP_LEVEL:
                 found.append(
                     MetadataItem("HEIF", bytes_text(top.type), f"<{top.end - top.start} bytes>")
                 )
+        end = _end(data)
+        if end < len(data):
+            found.append(MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - end} bytes>"))
         return found
 
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
@@ -273,9 +283,13 @@ class HeicCleaner(Cleaner):
                 raise CorruptFileError("cannot rewrite the HEIF meta box in place")
             out[meta.box.start : meta.box.end] = new_meta + free_box(slack)
             notes.append(f"removed {len(drop)} metadata item(s) without re-encoding")
-        for top in boxes(data, 0, len(data)):
+        for top in boxes(data, 0, _end(data)):
             if top.type not in ALLOWED_TOP_LEVEL:
                 out[top.start : top.end] = free_box(top.end - top.start)
+        end = _end(data)
+        if end < len(data):
+            del out[end:]
+            notes.append(f"removed {len(data) - end} bytes after the last box")
         return CleanResult(bytes(out), notes)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:

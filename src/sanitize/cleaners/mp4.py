@@ -64,6 +64,29 @@ def _track_id(data: bytes, tkhd: Box) -> int:
     return int.from_bytes(data[offset + 2 * width : offset + 2 * width + 4], "big")
 
 
+def _metadata_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
+    """The stbl boxes of timed-metadata tracks (handler 'meta': per-frame location...)."""
+    found = []
+    for item in located:
+        if item.box.type != b"trak":
+            continue
+        inner = list(qt.walk_from(data, item.box))
+        hdlr = next((b for b in inner if b.type == b"hdlr"), None)
+        stbl = next((b for b in inner if b.type == b"stbl"), None)
+        if hdlr is not None and stbl is not None and qt.handler_type(data, hdlr) == b"meta":
+            found.append(stbl)
+    return found
+
+
+def _blank_samples(data: bytes, stbl: Box) -> list[tuple[int, int]]:
+    """Samples of a track that still hold something."""
+    return [
+        (o, s)
+        for o, s in qt.sample_ranges(data, stbl)
+        if o + s <= len(data) and data[o : o + s].strip(b"\x00")
+    ]
+
+
 def _chapter_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
     """The stbl boxes of the tracks that other tracks name as chapter lists (tref/chap)."""
     chapter_ids: set[int] = set()
@@ -121,7 +144,8 @@ class Mp4Cleaner(Cleaner):
     kinds = frozenset({"mp4", "mov", "m4v", "m4a", "3gp"})
 
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        located = list(qt.walk(data))
+        end = qt.movie_end(data)
+        located = list(qt.walk(data, end))
         if not any(item.box.type == b"moov" for item in located):
             raise CorruptFileError("no movie header (moov box): truncated or not a movie")
         items: list[MetadataItem] = []
@@ -157,10 +181,19 @@ class Mp4Cleaner(Cleaner):
                 MetadataItem("QuickTime:Chapters", "ChapterTitle", short_text(t))
                 for _, _, t in _chapter_titles(data, stbl)
             )
+        for stbl in _metadata_tracks(data, located):
+            samples = _blank_samples(data, stbl)
+            if samples:
+                items.append(
+                    MetadataItem("QuickTime:TimedMetadata", "Samples", f"{len(samples)} sample(s)")
+                )
+        if end < len(data):
+            items.append(MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - end} bytes>"))
         return items
 
     def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        located = list(qt.walk(data))
+        end = qt.movie_end(data)
+        located = list(qt.walk(data, end))
         out = bytearray(data)
         removed = 0
         for item in located:
@@ -183,13 +216,25 @@ class Mp4Cleaner(Cleaner):
         )
         if chapters:
             notes.append(f"blanked {chapters} chapter title(s)")
+        timed = 0
+        for stbl in _metadata_tracks(data, located):
+            for offset, size in _blank_samples(data, stbl):
+                out[offset : offset + size] = b"\x00" * size
+                timed += 1
+        if timed:
+            notes.append(f"blanked {timed} timed-metadata sample(s) (such as per-frame location)")
+        if end < len(data):
+            del out[end:]
+            notes.append(f"removed {len(data) - end} bytes after the last box")
         return CleanResult(bytes(out), notes)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        if len(original) != len(cleaned):
+        if qt.movie_end(original) != len(cleaned):
             raise VerificationError("movie size changed during cleaning")
-        before, after = list(qt.walk(original)), list(qt.walk(cleaned))
-        chapters = {s.start for s in _chapter_tracks(original, before)}
+        before, after = list(qt.walk(original, len(cleaned))), list(qt.walk(cleaned))
+        chapters = {
+            s.start for s in _chapter_tracks(original, before) + _metadata_tracks(original, before)
+        }
         for first, second in zip(
             (i.box for i in before if i.box.type == b"stbl" and i.box.start not in chapters),
             (i.box for i in after if i.box.type == b"stbl" and i.box.start not in chapters),

@@ -29,7 +29,34 @@ class Located:
         return "/".join(t.decode("latin-1") for t in (*self.path, self.box.type))
 
 
-def walk(data: bytes) -> Iterator[Located]:
+def movie_end(data: bytes, anchor: bytes = b"moov") -> int:
+    """Where the last well-formed top-level box ends.
+
+    Some phones append a trailer after the boxes (Samsung's "SEFT" block): bytes that are
+    not a box, which no offset points into, and which cleaning cuts off.
+    """
+    pos, seen_movie = 0, False
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        if size == 1 and pos + 16 <= len(data):
+            size = struct.unpack_from(">Q", data, pos + 8)[0]
+        elif size == 0:
+            size = len(data) - pos
+        if (
+            size < 8
+            or pos + size > len(data)
+            or not kind.isascii()
+            or not kind.strip(b"\xa9 ").isalnum()
+        ):
+            if seen_movie:
+                return pos
+            raise CorruptFileError("truncated or broken box at the top level")
+        seen_movie = seen_movie or kind == anchor
+        pos += size
+    return pos if pos == len(data) or seen_movie else len(data)
+
+
+def walk(data: bytes, end: int | None = None) -> Iterator[Located]:
     """Every box, depth first, descending into the structural containers only."""
 
     def visit(start: int, end: int, path: tuple[bytes, ...]) -> Iterator[Located]:
@@ -40,7 +67,7 @@ def walk(data: bytes) -> Iterator[Located]:
             if box.type in CONTAINERS:
                 yield from visit(box.payload_start, box.end, (*path, box.type))
 
-    yield from visit(0, len(data), ())
+    yield from visit(0, len(data) if end is None else end, ())
 
 
 def walk_from(data: bytes, container: Box) -> Iterator[Box]:
@@ -75,6 +102,11 @@ def render_time(seconds: int) -> str:
         return (EPOCH_1904 + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S")
     except OverflowError:
         return str(seconds)
+
+
+def handler_type(data: bytes, hdlr: Box) -> bytes:
+    """The handler of a track's media ('vide', 'soun', 'text', 'meta'...)."""
+    return bytes(data[hdlr.payload_start + 8 : hdlr.payload_start + 12])
 
 
 def _is_full_box(data: bytes, box: Box) -> bool:

@@ -45,6 +45,9 @@ REMOVED_KINDS = {
     "mailMergeSource",
     "mailMergeHeaderSource",
     "recipientData",
+    # Office add-in references (store ids, settings): not part of the document
+    "webextensiontaskpanes",
+    "webextension",
 }
 NOTES_KIND = "notesSlide"
 COMMENT_KINDS = {"comments", "threadedComment"}
