@@ -380,3 +380,9 @@ def test_source_code_is_not_scanned_as_a_draft(tmp_path: Path) -> None:
     script.write_text("EMAIL = 'jane@gmail.com'\n")
     report = inspect_file(script)
     assert report.status == "unsupported" and report.findings == []
+
+
+def test_lone_words_in_cells_are_not_names() -> None:
+    cells = "Item\nAmount\nShoot\n1200\nEdit\n800\nTotal"
+    assert [t for t, _ in found(cells, language="en") if t in ("PERSON", "LOCATION")] == []
+    assert ("PERSON", "Julie Martin") in found("Julie Martin\nShoot\n1200", language="fr")

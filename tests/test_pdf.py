@@ -355,3 +355,15 @@ def test_field_without_appearance_is_drawn(tmp_path: Path) -> None:
     assert page_texts(output) == ["Filled Without AP"]
     with pikepdf.open(output) as pdf:
         assert "/AcroForm" not in pdf.Root and "/Annots" not in pdf.pages[0]
+
+
+def test_page_sizes_with_many_decimals(tmp_path: Path) -> None:
+    """LibreOffice writes A4 as 595.303937007874 pt; pypdf rewrites it with 6 decimals."""
+    with pikepdf.open(io.BytesIO(dirty_pdf.plain_pdf(pages=1, with_photo=False))) as pdf:
+        pdf.pages[0].MediaBox = pikepdf.Array([0, 0, 595.303937007874, 841.889763779528])
+        source = tmp_path / "a4.pdf"
+        pdf.save(source)
+    report = clean_file(source)
+    assert report.status == "cleaned", report.error
+    with pikepdf.open(report.output) as pdf:
+        assert abs(float(pdf.pages[0].MediaBox[2]) - 595.3039) < 0.001

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from sanitize.detect.clients import fold
+from sanitize.detect.first_names import FIRST_NAMES
 from sanitize.detect.patterns import Hit
 
 GREETINGS = set(
@@ -203,6 +204,8 @@ def keep_name(text: str, hit: Hit) -> bool:
     if any(len(t) == 1 and t.isalpha() and t.isupper() for t in tokens):
         return False  # anonymised names: "Marque X", "Client A"
     line = _line(text, hit.start).strip()
+    if len(tokens) == 1 and line.strip(" .,:;!?-*#") == value and fold(value) not in FIRST_NAMES:
+        return False  # a lone word on its line (a spreadsheet cell, a label): no context to judge
     if line.startswith("#") or line.endswith(":") and len(line) < 60 and value in line[:-1]:
         return False  # a heading
     letters = [c for c in line if c.isalpha()]

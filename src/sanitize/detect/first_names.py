@@ -55,7 +55,7 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\b[A-ZÀ-Ý][\w'’-]+\b")
-_SURNAME = re.compile(r"\s+([A-ZÀ-Ý][a-zà-ÿ'’-]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)\b")
+_SURNAME = re.compile(r"[ \t]+([A-ZÀ-Ý][a-zà-ÿ'’-]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)\b")
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -70,7 +70,7 @@ def first_names(text: str) -> Iterator[Hit]:
             continue
         start, end = match.start(), match.start() + len(word)
         surname = _SURNAME.match(text, end)
-        if surname and fold(surname.group(1)) not in FIRST_NAMES | {"et", "and"}:
+        if surname:
             end = surname.end()
         greeted = bool(GREETING.search(text[max(0, start - 24) : start]))
         follows = text[end : end + 1] in (",", "") or surname is not None
