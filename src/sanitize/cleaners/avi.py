@@ -23,11 +23,11 @@ def _walk(data: bytes, start: int, end: int, depth: int = 0):  # type: ignore[no
         count += 1
         if count > 1_000_000:
             raise LimitExceededError("too many AVI chunks")
-        chunk_id, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
+        chunk_id, size = bytes(data[pos : pos + 4]), struct.unpack_from("<I", data, pos + 4)[0]
         stop = pos + 8 + size
         if stop > end:
             raise CorruptFileError(f"truncated AVI chunk {bytes_text(chunk_id)}")
-        list_type = data[pos + 8 : pos + 12] if chunk_id in (b"LIST", b"RIFF") else b""
+        list_type = bytes(data[pos + 8 : pos + 12]) if chunk_id in (b"LIST", b"RIFF") else b""
         yield chunk_id, list_type, pos, stop
         if list_type in DESCENDED or chunk_id == b"RIFF":
             yield from _walk(data, pos + 12, stop, depth + 1)
@@ -73,7 +73,7 @@ class AviCleaner(Cleaner):
         out = bytearray(data)
         for start, stop, _ in _targets(data):
             out[start:stop] = b"JUNK" + data[start + 4 : start + 8] + b"\x00" * (stop - start - 8)
-        return CleanResult(bytes(out))
+        return CleanResult(out)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
         def movie(data: bytes) -> list[bytes]:

@@ -29,7 +29,8 @@ Scanner = Callable[[list[str]], list[list["Span"]]]
 
 @dataclass
 class CleanResult:
-    data: bytes
+    # Movies may hand back the bytearray they edited: no second copy of a large file.
+    data: bytes | bytearray
     notes: list[str] = field(default_factory=list)
 
 

@@ -168,7 +168,7 @@ class MatroskaCleaner(Cleaner):
             out[element.data_start : element.end] = b"\x00" * (element.end - element.data_start)
         for element in plan.voids:
             out[element.start : element.end] = ebml.void(element.end - element.start)
-        return CleanResult(bytes(out))
+        return CleanResult(out)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
         def clusters(data: bytes) -> list[bytes]:

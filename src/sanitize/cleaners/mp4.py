@@ -226,7 +226,7 @@ class Mp4Cleaner(Cleaner):
         if end < len(data):
             del out[end:]
             notes.append(f"removed {len(data) - end} bytes after the last box")
-        return CleanResult(bytes(out), notes)
+        return CleanResult(out, notes)
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
         if qt.movie_end(original) != len(cleaned):
