@@ -26,6 +26,14 @@ if __name__ == "__main__":
         path = HERE / name
         path.write_bytes(build())
         written.append(path)
+    (HERE / "prompt.md").write_text(
+        "# Prompt for the AI assistant\n\n"
+        "Rédige un mail de relance pour Marie Dupont (marie.dupont@gmail.com, 06 12 34 56 78).\n"
+        "Le devis de la campagne printemps était de 2 500 € HT, avec un TJM de 450 €.\n"
+        "Brief partagé : https://docs.google.com/document/d/1AbCdEf/edit\n",
+        encoding="utf-8",
+    )
+    written.append(HERE / "prompt.md")
     (HERE / "logo.svg").write_text(dirty_media.SVG)
     written.append(HERE / "logo.svg")
     if dirty_media.FFMPEG:

@@ -138,6 +138,14 @@ LABELS = set(
     "newsletter podcast réunion meeting todo to-do marque brand client cliente agence agency "
     "projet project".split()
 )
+# Verbs that open prompts ("Rédige un mail...") and that models tag as names at line start.
+PROMPT_VERBS = set(
+    "rédige redige écris ecris fais traduis résume resume corrige analyse propose crée cree "
+    "donne liste reformule génère genere explique imagine compare transforme améliore ameliore "
+    "vérifie verifie raconte décris decris prépare prepare trouve agis write draft summarize "
+    "summarise translate rewrite create generate explain list give make compose act pretend "
+    "suggest improve review outline brainstorm".split()
+)
 CALENDAR = set(
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin "
     "juillet août septembre octobre novembre décembre monday tuesday wednesday thursday friday "
@@ -187,7 +195,7 @@ def keep_name(text: str, hit: Hit) -> bool:
     tokens = value.split()
     if folded in PUBLIC or folded in CALENDAR or folded in GREETINGS:
         return False
-    if fold(tokens[0]).strip(":") in LABELS if tokens else False:
+    if tokens and (fold(tokens[0]).strip(":") in LABELS or fold(tokens[0]) in PROMPT_VERBS):
         return False
     if any(c.isdigit() for c in value) or any(c in value for c in "@#[]{}<>/\\|_=*"):
         return False
