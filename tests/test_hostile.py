@@ -188,16 +188,11 @@ def test_decompression_bombs_are_bounded(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
     for name in image_bombs():
-        assert files[name]["status"] == "cleaned", files[
-            name
-        ]  # metadata removed, pixels never decoded
+        # Metadata removed, pixels never decoded.
+        assert files[name]["status"] == "cleaned", files[name]
     for name in ("laughs.svg", "xxe.svg"):
         assert files[name]["status"] == "error" and "entities" in files[name]["error"]
-    assert (
-        b"root:" not in (tmp_path / "out").joinpath("xxe.svg").read_bytes()
-        if (tmp_path / "out" / "xxe.svg").exists()
-        else True
-    )
+        assert not (tmp_path / "out" / name).exists()  # nothing written, /etc/passwd never read
 
 
 def test_zip_bomb_in_office_file(tmp_path: Path) -> None:
