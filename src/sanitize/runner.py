@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,8 +42,10 @@ def run(
             if progress:
                 progress(result)
         return report
-    # fork keeps start-up cheap: the registry and imports are inherited.
-    context = multiprocessing.get_context("fork")
+    # On Linux, fork keeps start-up cheap (imports are inherited); elsewhere fork is unsafe
+    # (macOS) or missing (Windows), so the platform's default start method is used.
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
     tasks = [(target, command, options) for target in targets]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:
