@@ -121,3 +121,13 @@ class Cleaner(ABC):
 
     def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:  # noqa: B027
         """Check that cleaning kept what must be kept; raise VerificationError if not."""
+
+
+class MutagenCleaner(Cleaner):
+    """Base of the audio cleaners built on mutagen: its errors mean a malformed file."""
+
+    @classmethod
+    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
+        import mutagen
+
+        return (mutagen.MutagenError,)

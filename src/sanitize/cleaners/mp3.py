@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.cleaners.base import CleanResult, MutagenCleaner
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
 from sanitize.options import Options
@@ -41,15 +41,9 @@ def _tags(data: bytes) -> list[MetadataItem]:
     return items
 
 
-class Mp3Cleaner(Cleaner):
+class Mp3Cleaner(MutagenCleaner):
     name = "mp3"
     kinds = frozenset({"mp3"})
-
-    @classmethod
-    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
-        import mutagen
-
-        return (mutagen.MutagenError,)
 
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         return _tags(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.cleaners.base import CleanResult, MutagenCleaner
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
 from sanitize.options import Options
@@ -39,15 +39,9 @@ def _packets(data: bytes) -> list[bytes]:
     return OggPage.to_packets(pages) if pages else []
 
 
-class OggCleaner(Cleaner):
+class OggCleaner(MutagenCleaner):
     name = "ogg"
     kinds = frozenset({"ogg"})
-
-    @classmethod
-    def malformed_errors(cls) -> tuple[type[BaseException], ...]:
-        import mutagen
-
-        return (mutagen.MutagenError,)
 
     def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
         audio = _open(data)
