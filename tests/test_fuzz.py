@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import seeds
 from sanitize import filetype
+from sanitize.context import Context
 from sanitize.errors import SanitizeError
 from sanitize.options import Options
 from sanitize.registry import default_registry
@@ -51,19 +52,23 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
 
 
 def exercise(data: bytes) -> None:
-    """Detect, inspect and clean as the pipeline does; anything but SanitizeError fails."""
+    """Open, inspect, clean, re-inspect and verify as the pipeline does, through the same
+    guard. Only SanitizeError may come out: an InternalError (a TypeError or AttributeError
+    inside a cleaner) or any other exception fails the test."""
     from sanitize.pipeline import time_limit
 
+    context = Context(OPTIONS, default_registry())
     kind = filetype.detect(data)
-    cleaner = default_registry().for_kind(kind)
+    cleaner = context.registry.for_kind(kind)
     if cleaner is None:
         return
     try:
         with time_limit(OPTIONS.time_limit):
-            cleaner.inspect(data, kind, OPTIONS)
-            result = cleaner.clean(data, kind, OPTIONS)
-            cleaner.inspect(result.data, kind, OPTIONS)
-            cleaner.verify(data, result.data, kind, OPTIONS)
+            parsed = context.open(cleaner, data, kind)
+            context.call(cleaner, parsed.items)
+            context.call(cleaner, parsed.text_parts)
+            result = context.call(cleaner, parsed.clean)
+            context.reopen_verified(cleaner, parsed, result.data)
     except SanitizeError:
         pass
 

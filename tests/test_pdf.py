@@ -29,7 +29,8 @@ def dirty_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cleaned(dirty_file: Path) -> Path:
-    report = clean_file(dirty_file)
+    # Metadata only: the flattened form's value is scanned in test_flattened_form_is_scanned.
+    report = clean_file(dirty_file, Options(scan=False))
     assert report.status == "cleaned", report.error
     return Path(report.output)
 
@@ -201,13 +202,27 @@ def test_show_and_check_list_every_kind_of_item(dirty_file: Path, runner: CliRun
 
 def test_idempotent(cleaned: Path, tmp_path: Path) -> None:
     assert inspect_file(cleaned).metadata == []
-    again = clean_file(cleaned, Options(output_dir=tmp_path / "again"))
+    again = clean_file(cleaned, Options(output_dir=tmp_path / "again", scan=False))
     assert again.status == "clean"
     assert Path(again.output).read_bytes() == cleaned.read_bytes()
 
 
+def test_flattened_form_is_scanned(dirty_file: Path, tmp_path: Path) -> None:
+    """Flattening draws the filled values into the page: the copy's text is scanned again,
+    and a copy that shows a name is "flagged", never "cleaned"."""
+    pytest.importorskip("spacy")
+    assert "Jane Filled" not in " ".join(page_texts(dirty_file))
+    report = clean_file(dirty_file, Options(output_dir=tmp_path / "out"))
+    assert "Jane Filled" in " ".join(page_texts(Path(report.output)))
+    assert report.status == "flagged", report.error
+    assert report.kept == len(report.findings) >= 1
+    assert {f.type for f in report.findings} == {"PERSON"}
+
+
 def test_keep_options(dirty_file: Path, tmp_path: Path) -> None:
-    options = Options(keep_annotations=True, keep_bookmarks=True, output_dir=tmp_path / "kept")
+    options = Options(
+        keep_annotations=True, keep_bookmarks=True, output_dir=tmp_path / "kept", scan=False
+    )
     report = clean_file(dirty_file, options)
     assert report.status == "cleaned", report.error
     reader = PdfReader(report.output)

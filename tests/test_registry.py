@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sanitize import registry
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.options import Options
 from sanitize.report import MetadataItem
 
@@ -31,6 +32,14 @@ def test_every_builtin_kind_has_a_cleaner() -> None:
         assert kind in kinds
 
 
+class FakeFile(ParsedFile):
+    def items(self) -> list[MetadataItem]:
+        return [MetadataItem("FAKE", "Secret", "x")] if b"secret" in self.data else []
+
+    def clean(self) -> CleanResult:
+        return CleanResult(self.data.replace(b"secret", b""), ["fake cleaner ran"])
+
+
 class FakeCleaner(Cleaner):
     name = "fake"
     kinds = frozenset({"fake", "png"})
@@ -39,11 +48,8 @@ class FakeCleaner(Cleaner):
     def sniff(cls, data: bytes) -> str | None:
         return "fake" if data.startswith(b"FAKE") else None
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        return [MetadataItem("FAKE", "Secret", "x")] if b"secret" in data else []
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        return CleanResult(data.replace(b"secret", b""), ["fake cleaner ran"])
+    def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+        return FakeFile(data, kind, context)
 
 
 def _entry_points(extra: list[EntryPoint]):  # type: ignore[no-untyped-def]
@@ -110,9 +116,13 @@ def test_builtin_modules_load_only_when_needed() -> None:
 
 
 def test_a_lying_cleaner_is_caught_by_re_inspection(tmp_path: Path) -> None:
+    class LazyFile(FakeFile):
+        def clean(self) -> CleanResult:
+            return CleanResult(self.data + b"!")  # "cleans" without removing the secret
+
     class LazyCleaner(FakeCleaner):
-        def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-            return CleanResult(data + b"!")  # "cleans" without removing the secret
+        def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+            return LazyFile(data, kind, context)
 
     from sanitize.pipeline import process
     from sanitize.walk import Target
@@ -122,3 +132,109 @@ def test_a_lying_cleaner_is_caught_by_re_inspection(tmp_path: Path) -> None:
     report = process(Target(source, None), "clean", Options(), registry.Registry([LazyCleaner()]))
     assert report.status == "error" and "remain after cleaning" in report.error
     assert not (tmp_path / "thing.clean.fake").exists()
+
+
+def test_a_bug_in_a_cleaner_is_an_internal_error_not_a_bad_file(tmp_path: Path) -> None:
+    class BuggyFile(FakeFile):
+        def items(self) -> list[MetadataItem]:
+            return None + 1  # type: ignore[operator, no-any-return]
+
+    class BuggyCleaner(FakeCleaner):
+        def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+            return BuggyFile(data, kind, context)
+
+    from sanitize.pipeline import process
+    from sanitize.walk import Target
+
+    source = tmp_path / "thing.fake"
+    source.write_bytes(b"FAKE secret")
+    report = process(Target(source, None), "check", Options(), registry.Registry([BuggyCleaner()]))
+    assert report.status == "error"
+    assert report.error.startswith("internal error in the 'fake' cleaner (TypeError")
+    assert "please report it" in report.error and "malformed" not in report.error
+
+
+def test_a_parse_error_is_a_malformed_file(tmp_path: Path) -> None:
+    class StrictCleaner(FakeCleaner):
+        def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+            raise ValueError("bad header")
+
+    from sanitize.pipeline import process
+    from sanitize.walk import Target
+
+    source = tmp_path / "thing.fake"
+    source.write_bytes(b"FAKE secret")
+    report = process(Target(source, None), "check", Options(), registry.Registry([StrictCleaner()]))
+    assert report.status == "error" and report.error == "malformed fake file (bad header)"
+
+
+def test_nested_files_use_the_registry_given_to_the_pipeline(tmp_path: Path) -> None:
+    """An SVG's embedded PNG is cleaned by the registry passed in, not the process-wide one."""
+    import base64
+
+    seen: list[str] = []
+
+    class SpyFile(FakeFile):
+        def items(self) -> list[MetadataItem]:
+            seen.append(self.kind)
+            return [MetadataItem("SPY", "Seen", "x")] if not self.data.endswith(b"!") else []
+
+        def clean(self) -> CleanResult:
+            return CleanResult(self.data + b"!")
+
+    class SpyCleaner(FakeCleaner):
+        kinds = frozenset({"png"})
+
+        def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+            return SpyFile(data, kind, context)
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    uri = "data:image/png;base64," + base64.b64encode(png).decode()
+    source = tmp_path / "logo.svg"
+    source.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{uri}"/></svg>', encoding="utf-8"
+    )
+    from sanitize.pipeline import process
+    from sanitize.walk import Target
+
+    found = registry.Registry([SpyCleaner()], lazy={"svg": registry.BUILTIN_CLEANERS["svg"]})
+    report = process(Target(source, None), "clean", Options(scan=False), found)
+    assert report.status == "cleaned", report.error
+    assert "png" in seen
+    assert ("SVG:image/SPY", "Seen") in {(m.location, m.field) for m in report.metadata}
+
+
+def test_cache_key_changes_with_a_cleaner_version() -> None:
+    class NewerCleaner(FakeCleaner):
+        version = "2"
+
+    old = registry.Registry([FakeCleaner()]).versions()
+    new = registry.Registry([NewerCleaner()]).versions()
+    assert old != new
+
+
+def test_plugins_command_lists_cleaners_and_origins() -> None:
+    from click.testing import CliRunner
+
+    from sanitize.cli import main
+
+    result = CliRunner().invoke(main, ["plugins"])
+    assert result.exit_code == 0, result.output
+    assert "sanitize.cleaners.jpeg:JpegCleaner" in result.output
+    assert "docx" in result.output and "sanitize " in result.output
+
+
+def test_format_table_drives_hooks_and_entry_points() -> None:
+    import re
+
+    from sanitize import catalog
+
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    patterns = re.findall(r"^\s*files:\s*(.+)$", hooks, re.MULTILINE)
+    assert patterns and all(p.strip() == catalog.hook_pattern() for p in patterns)
+    for fmt in catalog.FORMATS:
+        for extension in fmt.extensions:
+            assert re.search(catalog.hook_pattern(), f"file{extension.upper()}")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["entry-points"][registry.ENTRY_POINT_GROUP] == catalog.CLEANERS
+    assert {f.cleaner for f in catalog.FORMATS} == set(catalog.CLEANERS)

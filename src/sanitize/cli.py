@@ -259,6 +259,8 @@ def _baseline(report: Report, kwargs: dict[str, Any]) -> None:
                 item.findings = []
                 if item.status == "dirty" and not item.metadata:
                     item.status = "clean"
+                if item.status == "flagged":
+                    item.status, item.kept = "cleaned", 0
         else:
             baseline.apply(report, path)
     except SanitizeError as exc:
@@ -345,3 +347,13 @@ def check(paths: tuple[Path, ...], **kwargs: Any) -> None:
 def show(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """List what each file carries, field by field, and the sensitive text it holds."""
     _execute("show", paths, _options(**kwargs), **kwargs)
+
+
+@main.command()
+def plugins() -> None:
+    """List the cleaners in use: the kinds each handles and where it comes from."""
+    registry = default_registry()
+    for warning in registry.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for reference, kinds, origin in registry.listing():
+        click.echo(f"{reference}  [{origin}]  {', '.join(kinds)}")

@@ -19,3 +19,17 @@ class LimitExceededError(SanitizeError):
 
 class VerificationError(SanitizeError):
     """The cleaned output still carries something it should not."""
+
+
+class InternalError(Exception):
+    """A programming error inside a cleaner or plugin (not a bad input file).
+
+    Deliberately not a SanitizeError: it must never read as "malformed file", and the
+    fuzz tests fail on it. The pipeline still turns it into one line and exit status 2."""
+
+    def __init__(self, cleaner: str, error: BaseException):
+        detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        super().__init__(
+            f"internal error in the {cleaner!r} cleaner ({detail}); please report it"
+        )
+        self.cleaner = cleaner

@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
 
-# Usual file-name extensions of each kind, to say when a name lies about the content.
-EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
-    "png": (".png",),
-    "webp": (".webp",),
-    "gif": (".gif",),
-    "tiff": (".tif", ".tiff"),
-    "heic": (".heic", ".heif", ".hif"),
-    "avif": (".avif",),
-    "pdf": (".pdf",),
-    "docx": (".docx",),
-    "xlsx": (".xlsx",),
-    "pptx": (".pptx",),
-    "mp4": (".mp4",),
-    "mov": (".mov", ".qt"),
-    "m4a": (".m4a", ".m4b"),
-    "m4v": (".m4v",),
-    "3gp": (".3gp", ".3g2"),
-    "mkv": (".mkv", ".mka", ".mks"),
-    "webm": (".webm",),
-    "avi": (".avi",),
-    "mp3": (".mp3",),
-    "flac": (".flac",),
-    "ogg": (".ogg", ".oga", ".ogv", ".opus", ".spx"),
-    "wav": (".wav", ".wave"),
-    "aiff": (".aif", ".aiff", ".aifc"),
-    "svg": (".svg",),
-}
+from sanitize import catalog
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _QUICKTIME_BOXES = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
@@ -53,36 +28,104 @@ _OOXML_MAIN_TYPES = {
 
 def detect(data: bytes) -> str:
     """Return the kind of ``data``: "jpeg", "png", "pdf", "docx", ..., or "unknown"."""
+    # Signatures made of printable characters ("free", "ID3", "fLaC", "RIFF"...) can open
+    # an ordinary text ("The free plan..."): each is confirmed by the structure behind it.
     head = data[:64]
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 13:
         return "gif"
-    if head.startswith(b"RIFF") and len(head) >= 12:
+    if head.startswith(b"RIFF") and len(head) >= 12 and _riff_size_fits(data):
         return {b"WEBP": "webp", b"WAVE": "wav", b"AVI ": "avi"}.get(head[8:12], "riff")
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
-    if b"%PDF-" in data[:1024]:
+    if data.startswith(b"%PDF-") or (_PDF_HEADER.search(data[:1024]) and b"obj" in data[:1 << 20]):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _detect_zip(data)
-    if head[4:8] == b"ftyp":
+    if head[4:8] == b"ftyp" and _boxes_chain(data):
         return _detect_iso_bmff(head)
-    if head[4:8] in _QUICKTIME_BOXES:
+    if head[4:8] in _QUICKTIME_BOXES and _boxes_chain(data):
         return "mov"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm" if b"webm" in data[:64] else "mkv"
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if _id3_header(head) or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "mp3"
-    if head.startswith(b"fLaC"):
+    if head.startswith(b"fLaC") and len(head) >= 8 and head[4] & 0x7F == 0:  # STREAMINFO
         return "flac"
-    if head.startswith(b"OggS"):
+    if head.startswith(b"OggS") and len(head) >= 27 and head[4] == 0:  # stream version 0
         return "ogg"
-    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC") and _form_size_fits(data):
         return "aiff"
     return _detect_text(data)
+
+
+# "%PDF-1.7" at the start of a line, as PDF writers put it (after optional junk bytes).
+_PDF_HEADER = re.compile(rb"(?:^|[\r\n])%PDF-\d\.\d")
+
+
+def _riff_size_fits(data: bytes) -> bool:
+    (size,) = struct.unpack_from("<I", data, 4)
+    return _size_fits(size, data)
+
+
+def _form_size_fits(data: bytes) -> bool:
+    (size,) = struct.unpack_from(">I", data, 4)
+    return _size_fits(size, data)
+
+
+def _size_fits(size: int, data: bytes) -> bool:
+    # The size is the file's length (less its 8-byte header), or 0 from a recorder that
+    # crashed. Otherwise (cut files, junk after the end) the header must look binary, as
+    # the chunk headers behind it do: a text that starts with "RIFF is..." does not.
+    return size in (0, len(data) - 8, len(data) - 9) or _mostly_binary(data[:64])
+
+
+def _mostly_binary(sample: bytes) -> bool:
+    return sum(b < 9 or 13 < b < 32 for b in sample) >= 4
+
+
+def _id3_header(head: bytes) -> bool:
+    """ID3v2: "ID3", a major version 2-4, flags, and a size in four 7-bit bytes."""
+    return (
+        len(head) >= 10
+        and head.startswith(b"ID3")
+        and head[3] in (2, 3, 4)
+        and head[4] < 0xFF
+        and all(b < 0x80 for b in head[6:10])
+    )
+
+
+def _boxes_chain(data: bytes, limit: int = 8) -> bool:
+    """ISO BMFF: the first boxes' sizes lead from one box header to the next, each with a
+    four-character type, until the end of the file or a few boxes in."""
+    position = 0
+    for _ in range(limit):
+        if position == len(data):
+            return True
+        if position + 8 > len(data):
+            return False
+        size, box_type = struct.unpack_from(">I4s", data, position)
+        if not all(32 <= c < 127 for c in box_type):
+            return False
+        if size == 1:
+            if position + 16 > len(data):
+                return False
+            (size,) = struct.unpack_from(">Q", data, position + 8)
+            if size < 16:
+                return False
+        elif size == 0:  # the last box runs to the end of the file
+            return True
+        elif size < 8:
+            return False
+        position += size
+        if position > len(data):
+            # A cut recording: the box that starts here runs past the end. Text never
+            # has a binary size field; a real file has a 00 byte in its first header.
+            return data[0] == 0
+    return True
 
 
 def _detect_zip(data: bytes) -> str:
@@ -147,5 +190,5 @@ def _detect_text(data: bytes) -> str:
 
 
 def extension_matches(kind: str, suffix: str) -> bool:
-    known = EXTENSIONS.get(kind)
+    known = catalog.extensions(kind)
     return known is None or suffix.lower() in known

@@ -9,9 +9,10 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sanitize import cache, filetype, scan
+from sanitize import cache, catalog, filetype, scan
 from sanitize.atomic import write_atomic
-from sanitize.errors import LimitExceededError, SanitizeError, VerificationError
+from sanitize.context import Context
+from sanitize.errors import InternalError, LimitExceededError, SanitizeError
 from sanitize.options import Options
 from sanitize.registry import Registry, default_registry
 from sanitize.report import FileReport
@@ -60,7 +61,7 @@ def process(
     try:
         with time_limit(options.time_limit):
             _process(target, command, options, registry or default_registry(), report)
-    except SanitizeError as exc:
+    except (SanitizeError, InternalError) as exc:
         report.status, report.error = "error", _one_line(str(exc))
     except MemoryError:
         report.status, report.error = "error", "out of memory while processing this file"
@@ -128,7 +129,8 @@ def _cache_parts(
         command,
         repr(settings),
         repr(config),
-        ",".join(registry.kinds),
+        # Upgrading a plugin (or a built-in cleaner's output) must never serve a stale "clean".
+        repr(registry.versions()),
         target.path.suffix.lower(),
     ]
 
@@ -144,9 +146,10 @@ def _process(
         entry = cache.key(_cache_parts(command, target, options, config, registry), data)
         if cache.load(entry, report):
             return
-    kind = registry.sniff(data) or filetype.detect(data)
+    context = Context(options, registry)
+    kind = context.detect(data)
     suffix = target.path.suffix
-    if kind == "text" and suffix.lower() not in scan.TEXT_SUFFIXES:
+    if kind == "text" and suffix.lower() not in catalog.TEXT_SUFFIXES:
         kind = "plaintext"  # source code, data files: not drafts; listed as not checked
     report.kind = kind
     if suffix and not filetype.extension_matches(kind, suffix):
@@ -158,33 +161,43 @@ def _process(
         if entry:
             cache.store(entry, report)
         return
-    report.metadata = cleaner.inspect(data, kind, options)
-    if options.scan and kind in scan.SCANNED_KINDS:
-        report.findings, report.notices = scan.findings(kind, data, config, options)
+    parsed = context.open(cleaner, data, kind)
+    report.metadata = context.call(cleaner, parsed.items)
+    scanner = scan.TextScanner(config, options) if options.scan else None
+    if scanner is not None:
+        report.findings = scanner.findings(context.call(cleaner, parsed.text_parts))
     if command != "clean":
-        report.notes.extend(cleaner.remarks(data, kind, options))
+        report.notes.extend(context.call(cleaner, parsed.remarks))
         report.status = "dirty" if report.metadata or report.findings else "clean"
+        _notices(report, scanner)
         if entry:
             cache.store(entry, report)
         return
 
-    result = cleaner.clean(data, kind, options)
-    if options.redact or config.redact:
-        if cleaner.can_redact:
-            scan_texts, _ = scan.scanner(config, options)
-            result.data = cleaner.redact(result.data, kind, options, scan_texts)
+    result = context.call(cleaner, parsed.clean)
+    output = result.data
+    report.notes.extend(result.notes)
+    if scanner is not None and (options.redact or config.redact):
+        if parsed.can_redact:
+            staged = context.open(cleaner, bytes(output), kind)
+            replacements = scanner.replacements(context.call(cleaner, staged.text_parts))
+            if any(replacements):
+                output = context.call(cleaner, staged.redact, replacements)
         elif report.findings:
             report.notes.append(f"redaction is not supported for {kind} files: text only flagged")
-    leftover = cleaner.inspect(result.data, kind, options)
-    if leftover:
-        first = leftover[0]
-        raise VerificationError(
-            f"{len(leftover)} item(s) remain after cleaning, e.g. {first.location} {first.field}"
-        )
-    cleaner.verify(data, result.data, kind, options)
-    report.notes.extend(result.notes)
-    changed = result.data != data
+    final = context.reopen_verified(cleaner, parsed, output)
+    changed = output != data
     report.status = "cleaned" if (changed or report.metadata) else "clean"
+    if scanner is not None:
+        # What the copy shows is scanned again (a text seen before costs nothing): a copy
+        # whose text holds sensitive items is "flagged", never "clean". Its text can differ
+        # from the input's: a flattened form draws its filled values into the page.
+        kept = scanner.findings(context.call(cleaner, final.text_parts))
+        if kept:
+            report.status = "flagged"
+            report.kept = len(kept)
+            report.findings = kept  # what the written copy still shows
+    _notices(report, scanner)
 
     destination = output_path(target, options)
     report.output = str(destination)
@@ -196,4 +209,9 @@ def _process(
     destination.parent.mkdir(parents=True, exist_ok=True)
     if options.in_place and target.data is None and _stat_key(target.path) != read_stat:
         raise SanitizeError("the file changed while it was being cleaned; left as it is")
-    write_atomic(destination, result.data, mode_from=target.path, durable=options.in_place)
+    write_atomic(destination, output, mode_from=target.path, durable=options.in_place)
+
+
+def _notices(report: FileReport, scanner: scan.TextScanner | None) -> None:
+    if scanner is not None:
+        report.notices = scanner.notices

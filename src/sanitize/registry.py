@@ -13,51 +13,14 @@ import importlib
 from functools import lru_cache
 from importlib.metadata import entry_points
 
+from sanitize import catalog
 from sanitize.cleaners.base import Cleaner
 
 ENTRY_POINT_GROUP = "sanitize.cleaners"
 
-# The built-in entry points, also used when sanitize runs from a source tree that was
-# never installed (no entry-point metadata); tests check both against pyproject.toml.
-BUILTIN_CLEANERS = {
-    "jpeg": "sanitize.cleaners.jpeg:JpegCleaner",
-    "png": "sanitize.cleaners.png:PngCleaner",
-    "webp": "sanitize.cleaners.webp:WebpCleaner",
-    "gif": "sanitize.cleaners.gif:GifCleaner",
-    "tiff": "sanitize.cleaners.tiff:TiffCleaner",
-    "heic": "sanitize.cleaners.heic:HeicCleaner",
-    "pdf": "sanitize.cleaners.pdf:PdfCleaner",
-    "ooxml": "sanitize.cleaners.ooxml:OoxmlCleaner",
-    "mp4": "sanitize.cleaners.mp4:Mp4Cleaner",
-    "matroska": "sanitize.cleaners.matroska:MatroskaCleaner",
-    "avi": "sanitize.cleaners.avi:AviCleaner",
-    "mp3": "sanitize.cleaners.mp3:Mp3Cleaner",
-    "flac": "sanitize.cleaners.flac:FlacCleaner",
-    "ogg": "sanitize.cleaners.ogg:OggCleaner",
-    "wave": "sanitize.cleaners.wave:WaveCleaner",
-    "svg": "sanitize.cleaners.svg:SvgCleaner",
-    "text": "sanitize.cleaners.text:TextCleaner",
-}
-# The kinds each built-in handles, so its module can wait until one is met.
-BUILTIN_KINDS = {
-    "jpeg": ("jpeg",),
-    "png": ("png",),
-    "webp": ("webp",),
-    "gif": ("gif",),
-    "tiff": ("tiff",),
-    "heic": ("heic", "avif"),
-    "pdf": ("pdf",),
-    "ooxml": ("docx", "xlsx", "pptx"),
-    "mp4": ("mp4", "mov", "m4v", "m4a", "3gp"),
-    "matroska": ("mkv", "webm"),
-    "avi": ("avi",),
-    "mp3": ("mp3",),
-    "flac": ("flac",),
-    "ogg": ("ogg",),
-    "wave": ("wav", "aiff"),
-    "svg": ("svg",),
-    "text": ("text",),
-}
+# The built-in cleaners and their kinds come from the one format table.
+BUILTIN_CLEANERS = catalog.CLEANERS
+BUILTIN_KINDS = {name: tuple(sorted(catalog.kinds_of(name))) for name in catalog.CLEANERS}
 
 
 def load_reference(reference: str) -> type[Cleaner]:
@@ -71,9 +34,12 @@ class Registry:
         cleaners: list[Cleaner],
         warnings: list[str] | None = None,
         lazy: dict[str, str] | None = None,
+        sources: dict[str, str] | None = None,
     ):
         self.cleaners = cleaners  # loaded ones; plugins are loaded at once
         self.warnings = warnings or []
+        # Cleaner class reference -> where it comes from ("sanitize 0.2.0", "acme-notes 1.3").
+        self.sources = dict(sources or {})
         self._lazy = dict(lazy or {})  # kind -> reference of a built-in not imported yet
         self._by_kind: dict[str, Cleaner] = {}
         for cleaner in cleaners:
@@ -101,6 +67,37 @@ class Registry:
     def kinds(self) -> list[str]:
         return sorted(set(self._by_kind) | set(self._lazy))
 
+    def versions(self) -> list[tuple[str, str, str]]:
+        """(kind, cleaner class, "origin version/cleaner version") for every kind: part
+        of cache keys, so a new plugin or cleaner version never reuses an old answer."""
+        rows = []
+        for kind in self.kinds:
+            cleaner = self._by_kind.get(kind)
+            if cleaner is not None:
+                reference = _reference(type(cleaner))
+                rows.append((kind, reference, f"{self.origin(reference)}/{cleaner.version}"))
+            else:  # a built-in not imported yet: its version is sanitize's
+                rows.append((kind, self._lazy[kind], self.origin(self._lazy[kind])))
+        return rows
+
+    def origin(self, reference: str) -> str:
+        from sanitize import __version__
+
+        return self.sources.get(reference, f"sanitize {__version__}")
+
+    def listing(self) -> list[tuple[str, list[str], str]]:
+        """(cleaner reference, kinds, origin) of every cleaner in use, built-ins included."""
+        by_reference: dict[str, list[str]] = {}
+        for kind in self.kinds:
+            cleaner = self._by_kind.get(kind)
+            reference = _reference(type(cleaner)) if cleaner is not None else self._lazy[kind]
+            by_reference.setdefault(reference, []).append(kind)
+        return [(ref, kinds, self.origin(ref)) for ref, kinds in sorted(by_reference.items())]
+
+
+def _reference(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
 
 def _discover() -> Registry:
     found = list(entry_points(group=ENTRY_POINT_GROUP))
@@ -113,14 +110,20 @@ def _discover() -> Registry:
                 lazy[kind] = reference
     cleaners: list[Cleaner] = []
     warnings: list[str] = []
+    sources: dict[str, str] = {}
     for ep in sorted(found, key=lambda ep: ep.name):
         if ep.value in builtin_values:
             continue
         try:
-            cleaners.append(ep.load()())
+            cleaner = ep.load()()
         except Exception as exc:  # a broken plugin must not break the built-ins
             warnings.append(f"cleaner plugin {ep.name!r} not loaded: {exc}")
-    return Registry(cleaners, warnings, lazy)
+            continue
+        cleaners.append(cleaner)
+        dist = ep.dist
+        origin = f"{dist.name} {dist.version}" if dist is not None else f"plugin {ep.name}"
+        sources[_reference(type(cleaner))] = origin
+    return Registry(cleaners, warnings, lazy, sources)
 
 
 @lru_cache(maxsize=1)

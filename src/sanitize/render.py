@@ -48,6 +48,11 @@ def file_lines(item: FileReport, command: str, quiet: bool) -> list[str]:
         lines.extend(_metadata_lines(item))
     elif item.status == "unsupported":
         lines.append(f"{shown(item.path)}: not checked ({item.kind}: unsupported)")
+    elif command == "clean" and item.status == "flagged":
+        lines.append(
+            f"{shown(item.path)}: flagged -> {shown(item.output or '')} "
+            f"({item.kept} sensitive item(s) kept; use --redact)"
+        )
     elif command == "clean":
         verb = "cleaned" if item.status == "cleaned" else "already clean"
         lines.append(
@@ -71,7 +76,7 @@ def summary_line(report: Report) -> str:
     counts = report.summary()
     parts = [
         f"{counts[s]} {s}"
-        for s in ("cleaned", "clean", "dirty", "unsupported", "error")
+        for s in ("cleaned", "clean", "flagged", "dirty", "unsupported", "error")
         if counts[s]
     ]
     return f"{counts['total']} file(s): " + (", ".join(parts) or "nothing to do")

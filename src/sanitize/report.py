@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Status = Literal["clean", "dirty", "cleaned", "unsupported", "error"]
-STATUSES: tuple[Status, ...] = ("clean", "dirty", "cleaned", "unsupported", "error")
+# flagged: clean wrote a copy without the metadata, but sensitive text remains in it.
+Status = Literal["clean", "dirty", "cleaned", "flagged", "unsupported", "error"]
+STATUSES: tuple[Status, ...] = ("clean", "dirty", "cleaned", "flagged", "unsupported", "error")
 REPORT_VERSION = 1
 
 
@@ -45,6 +46,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    # clean: how many sensitive items the written copy still shows (status "flagged").
+    kept: int = 0
     # Said once per run rather than per file (e.g. "name detection is off").
     notices: list[str] = field(default_factory=list)
 
@@ -71,10 +74,13 @@ class Report:
         return counts
 
     def exit_code(self, strict: bool = False) -> int:
-        """0 all good, 1 something to remove or flag (check), 2 errors."""
+        """0 all good, 1 something to remove or flag (check) or a copy that still holds
+        sensitive text (clean), 2 errors."""
         statuses = {item.status for item in self.files}
         if "error" in statuses:
             return 2
+        if "flagged" in statuses:
+            return 1
         if self.command == "check" and ("dirty" in statuses or any(f.findings for f in self.files)):
             return 1
         if strict and "unsupported" in statuses:

@@ -1,17 +1,22 @@
-"""Run text detection on one file's text and turn spans into report findings."""
+"""Run text detection on a file's text parts: findings for reports, replacements for
+redaction. The text itself always comes from the file's parsed object (its
+``text_parts``), so check, show, clean and clean --redact see the same text."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sanitize import config as config_module
+from sanitize.cleaners.base import Replacement, TextPart
 from sanitize.config import Config
 from sanitize.options import Options
 from sanitize.report import Finding
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".mdown", ".mkd", ".text", ".srt", ".vtt", ".rst", ""}
-SCANNED_KINDS = {"text", "docx", "pptx", "xlsx", "pdf"}
+if TYPE_CHECKING:
+    from sanitize.detect.engine import Detector, Span
 
 
 def config_for(path: Path, options: Options) -> Config:
@@ -31,43 +36,63 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def scanner(config: Config, options: Options):  # type: ignore[no-untyped-def]
-    """A function that scans a batch of texts, in the file's language."""
-    from sanitize.detect import get_detector
+class TextScanner:
+    """Scans the text parts of one file. The detector (and its language models) is loaded
+    only when there is text to scan; a text seen once is not scanned again (the output of
+    a cleaning usually shows the same text as its input)."""
 
-    detector = get_detector(config)
+    def __init__(self, config: Config, options: Options):
+        self.config = config
+        self.options = options
+        self._detector: Detector | None = None
+        self._seen: dict[tuple[str, ...], list[list[Span]]] = {}
 
-    def scan(texts: list[str]):  # type: ignore[no-untyped-def]
-        return detector.scan(texts, options.language)
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            from sanitize.detect import get_detector
 
-    return scan, detector
+            self._detector = get_detector(self.config)
+        return self._detector
 
+    @property
+    def notices(self) -> list[str]:
+        return sorted(self._detector.notices) if self._detector else []
 
-def findings(
-    kind: str, data: bytes, config: Config, options: Options
-) -> tuple[list[Finding], list[str]]:
-    from sanitize.detect.rewrite import mask
-    from sanitize.detect.sources import parts_of
+    def spans(self, parts: Sequence[TextPart]) -> list[list[Span]]:
+        texts = tuple(part.text for part in parts)
+        if not texts:
+            return []
+        if texts not in self._seen:
+            self._seen[texts] = self.detector.scan(list(texts), self.options.language)
+        return self._seen[texts]
 
-    parts = parts_of(kind, data, options.max_inflated_size)
-    if not parts:
-        return [], []
-    scan, detector = scanner(config, options)
-    found = []
-    for part, spans in zip(parts, scan([p.text for p in parts]), strict=True):
-        for span in spans:
-            line, column = line_and_column(part.text, span.start)
-            found.append(
-                Finding(
-                    span.type,
-                    span.start,
-                    span.end,
-                    line,
-                    column,
-                    span.score,
-                    mask(span.type, span.text),
-                    part.label_at(span.start),
-                    digest=value_digest(span.text),
+    def findings(self, parts: Sequence[TextPart]) -> list[Finding]:
+        from sanitize.detect.rewrite import mask
+
+        found = []
+        for part, spans in zip(parts, self.spans(parts), strict=True):
+            for span in spans:
+                line, column = line_and_column(part.text, span.start)
+                found.append(
+                    Finding(
+                        span.type,
+                        span.start,
+                        span.end,
+                        line,
+                        column,
+                        span.score,
+                        mask(span.type, span.text),
+                        part.label_at(span.start),
+                        digest=value_digest(span.text),
+                    )
                 )
-            )
-    return found, sorted(detector.notices)
+        return found
+
+    def replacements(self, parts: Sequence[TextPart]) -> list[list[Replacement]]:
+        from sanitize.detect.rewrite import replacement
+
+        return [
+            [Replacement(s.start, s.end, replacement(s)) for s in spans]
+            for spans in self.spans(parts)
+        ]

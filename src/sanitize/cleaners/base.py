@@ -1,30 +1,39 @@
 """The contract every cleaner (built-in or plugin) fulfils.
 
-A cleaner works on the bytes of one file. ``inspect`` lists what ``clean`` would remove;
-after cleaning, the pipeline inspects the output again and refuses it if anything is left,
-so the two must agree: whatever ``clean`` keeps on purpose (a photo's Orientation, an ICC
-profile) is never listed by ``inspect``.
+A cleaner opens a file's bytes once into a ``ParsedFile``. That one object answers every
+question the pipeline asks about the file, from the one walk it made:
+
+- ``items()``: everything cleaning removes (what ``show`` and ``check`` list);
+- ``remarks()``: things kept on purpose that a person should still look at;
+- ``clean()``: the cleaned bytes, with notes;
+- ``verify(cleaned)``: compare a cleaned output (opened as a new ParsedFile) with this
+  original, on what a person sees or hears (pixels, text, samples), and raise if it differs;
+- ``text_parts()``: the visible text, in parts that say where they come from, for the
+  sensitive-text scan;
+- ``redact(replacements)``: the same parts with replacements applied, as bytes.
+
+Inspect and clean cannot disagree because they are the same walk. The pipeline opens the
+output again as a new ParsedFile and refuses it if ``items()`` is not empty. Cleaners never
+call the pipeline or the registry: what they need (options, cleaning an embedded file) comes
+from the ``Context`` they are given. Exceptions are sorted by the pipeline's guard
+(sanitize.context): a parsing library's errors mean "malformed file", anything else is
+reported as an internal error of the cleaner.
 """
 
 from __future__ import annotations
 
-import functools
-import struct
-import zlib
+import bisect
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sanitize.errors import CorruptFileError, LimitExceededError, SanitizeError
+from sanitize.errors import SanitizeError
 from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
-    from sanitize.detect.engine import Span
-
-# Finds sensitive spans in a batch of texts (one list of spans per text).
-Scanner = Callable[[list[str]], list[list["Span"]]]
+    from sanitize.context import Context
 
 
 @dataclass
@@ -34,61 +43,79 @@ class CleanResult:
     notes: list[str] = field(default_factory=list)
 
 
-# What parsers raise on malformed input; they mean "this file is broken", not "bug".
-MALFORMED = (
-    ValueError,
-    IndexError,
-    KeyError,
-    LookupError,
-    struct.error,
-    zlib.error,
-    EOFError,
-    OverflowError,
-    UnicodeError,
-    TypeError,
-    AttributeError,
-    AssertionError,
-    NotImplementedError,  # a library meeting a feature it does not handle (unknown PDF filter)
-)
-GUARDED = ("inspect", "clean", "verify", "redact", "remarks")
+@dataclass
+class TextPart:
+    """A piece of a file's visible text and where it comes from."""
+
+    where: str  # "" for a whole text file, else "page 2", "slide 3", "word/footer1.xml"...
+    text: str
+    # For parts made of many small pieces (spreadsheet cells): (offset, label), sorted.
+    labels: list[tuple[int, str]] = field(default_factory=list)
+
+    def label_at(self, offset: int) -> str:
+        if not self.labels:
+            return self.where
+        index = bisect.bisect_right([o for o, _ in self.labels], offset) - 1
+        return self.labels[max(index, 0)][1]
 
 
-def _guard(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def guarded(self: Cleaner, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except SanitizeError:
-            raise
-        except RecursionError as exc:
-            raise LimitExceededError(f"malformed {self.name}: structure nested too deeply") from exc
-        except MemoryError as exc:
-            raise LimitExceededError(f"malformed {self.name}: too large to process") from exc
-        except Exception as exc:
-            if not isinstance(exc, MALFORMED + self.malformed_errors()):
-                raise
-            detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-            raise CorruptFileError(f"malformed {self.name} file ({detail})") from exc
+@dataclass(frozen=True)
+class Replacement:
+    """Replace ``text[start:end]`` of one text part with ``new``."""
 
-    guarded.__sanitize_guarded__ = True  # type: ignore[attr-defined]
-    return guarded
+    start: int
+    end: int
+    new: str
+
+
+class ParsedFile(ABC):
+    """One file, opened once by its cleaner."""
+
+    #: Whether ``redact`` can rewrite this format's text (clean --redact).
+    can_redact: ClassVar[bool] = False
+
+    def __init__(self, data: bytes, kind: str, context: Context) -> None:
+        self.data = data
+        self.kind = kind
+        self.context = context
+
+    @property
+    def options(self) -> Options:
+        return self.context.options
+
+    @abstractmethod
+    def items(self) -> list[MetadataItem]:
+        """Every removable item the file carries."""
+
+    def remarks(self) -> list[str]:
+        """Things kept on purpose that a user should still look at."""
+        return []
+
+    @abstractmethod
+    def clean(self) -> CleanResult:
+        """The cleaned bytes; raise SanitizeError when that cannot be done safely."""
+
+    def verify(self, cleaned: ParsedFile) -> None:  # noqa: B027 - optional hook
+        """Check that cleaning kept what must be kept; raise VerificationError if not."""
+
+    def text_parts(self) -> list[TextPart]:
+        """The text a person reads in this file (none for most media)."""
+        return []
+
+    def redact(self, replacements: Sequence[Sequence[Replacement]]) -> bytes:
+        """The file with ``replacements[i]`` applied to ``text_parts()[i]``."""
+        raise SanitizeError(f"{self.kind} files cannot be redacted")
 
 
 class Cleaner(ABC):
-    """Subclasses' parsing methods are wrapped so that only SanitizeError escapes them:
-    a hostile file gives a clear error and is never reported as clean."""
+    """Opens the files of some kinds. One instance serves a whole run."""
 
     #: Short name shown in messages.
     name: ClassVar[str]
-    #: The detected kinds (see sanitize.filetype) this cleaner handles.
+    #: The detected kinds (see sanitize.filetype and sanitize.catalog) this cleaner handles.
     kinds: ClassVar[frozenset[str]]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        for name in GUARDED:
-            method = cls.__dict__.get(name)
-            if method is not None and not getattr(method, "__sanitize_guarded__", False):
-                setattr(cls, name, _guard(name, method))
+    #: Bump when the output changes, so cached results of an older version are not reused.
+    version: ClassVar[str] = "1"
 
     @classmethod
     def malformed_errors(cls) -> tuple[type[BaseException], ...]:
@@ -101,26 +128,8 @@ class Cleaner(ABC):
         return None
 
     @abstractmethod
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        """List every removable item the file carries."""
-
-    @abstractmethod
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        """Return the cleaned bytes; raise SanitizeError when that cannot be done safely."""
-
-    #: Whether ``redact`` can rewrite this format's text (clean --redact).
-    can_redact: ClassVar[bool] = False
-
-    def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
-        """Replace every finding in the (already cleaned) file's text."""
-        raise SanitizeError(f"{self.name} files cannot be redacted")
-
-    def remarks(self, data: bytes, kind: str, options: Options) -> list[str]:
-        """Things kept on purpose that a user should still look at (a hidden sheet)."""
-        return []
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:  # noqa: B027
-        """Check that cleaning kept what must be kept; raise VerificationError if not."""
+    def open(self, data: bytes, kind: str, context: Context) -> ParsedFile:
+        """Parse ``data`` once; raise SanitizeError (or a parsing error) if it is broken."""
 
 
 class MutagenCleaner(Cleaner):
@@ -131,3 +140,10 @@ class MutagenCleaner(Cleaner):
         import mutagen
 
         return (mutagen.MutagenError,)
+
+
+def replace_in(text: str, replacements: Sequence[Replacement]) -> str:
+    """``text`` with non-overlapping replacements applied (the last first, so offsets hold)."""
+    for item in sorted(replacements, key=lambda r: r.start, reverse=True):
+        text = text[: item.start] + item.new + text[item.end :]
+    return text

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import struct
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import VerificationError
 from sanitize.formats import jpeg_segments as jp
 from sanitize.formats.iptc import photoshop_resources
 from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
 from sanitize.formats.values import bytes_text
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 EXIF_ID = b"Exif\x00\x00"
@@ -86,44 +87,33 @@ def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
     return [MetadataItem(f"APP{marker - 0xE0}", label, f"<{len(payload)} bytes>")]
 
 
-class JpegCleaner(Cleaner):
-    name = "jpeg"
-    kinds = frozenset({"jpeg"})
+class JpegFile(ParsedFile):
+    """One walk over the segments lists what goes and assembles what stays."""
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        layout = jp.parse(data)
-        items: list[MetadataItem] = []
-        exif_seen = False
-        for seg in layout.segments:
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        self.layout = jp.parse(data)
+        self.orientation = _first_orientation(data, self.layout)
+        self._items: list[MetadataItem] = []
+        parts = [b"\xff\xd8"]
+        exif_seen = exif_written = jfif_written = False
+        for seg in self.layout.segments:
             if not seg.is_metadata:
+                if not exif_written:  # EXIF goes before the first non-metadata segment
+                    parts.append(minimal_exif_segment(self.orientation))
+                    exif_written = True
+                parts.append(data[seg.start : seg.end])
                 continue
             payload = seg.payload(data)
             if seg.marker == 0xE1 and payload.startswith(EXIF_ID):
                 # Only the first EXIF block's Orientation is honoured and kept.
                 if exif_seen:
-                    items.append(MetadataItem("EXIF", "ExtraExifBlock", f"<{len(payload)} bytes>"))
+                    self._items.append(
+                        MetadataItem("EXIF", "ExtraExifBlock", f"<{len(payload)} bytes>")
+                    )
                     continue
                 exif_seen = True
-            items.extend(describe_segment(seg.marker, payload))
-        trailing = len(data) - layout.end_of_image
-        if trailing > 0:
-            items.append(MetadataItem("Trailer", "DataAfterEndOfImage", f"<{trailing} bytes>"))
-        return items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        layout = jp.parse(data)
-        orientation = _first_orientation(data, layout)
-        parts = [b"\xff\xd8"]
-        exif_written = False
-        jfif_written = False
-        for seg in layout.segments:
-            if not seg.is_metadata:
-                if not exif_written:  # EXIF goes before the first non-metadata segment
-                    parts.append(minimal_exif_segment(orientation))
-                    exif_written = True
-                parts.append(data[seg.start : seg.end])
-                continue
-            payload = seg.payload(data)
+            self._items.extend(describe_segment(seg.marker, payload))
             if seg.marker == 0xE0 and payload.startswith(JFIF_ID):
                 if not jfif_written:
                     parts.append(_segment(0xE0, _jfif_without_thumbnail(payload)))
@@ -131,20 +121,39 @@ class JpegCleaner(Cleaner):
             elif _is_kept(seg.marker, payload):
                 parts.append(data[seg.start : seg.end])
         parts.append(b"\xff\xd9")
-        notes = []
-        trailing = len(data) - layout.end_of_image
+        self._output = b"".join(parts)
+        self._notes: list[str] = []
+        trailing = len(data) - self.layout.end_of_image
         if trailing > 0:
-            notes.append(f"removed {trailing} bytes after the end of the image")
-        if orientation and orientation != 1:
-            notes.append(f"kept Orientation={orientation} so the photo displays upright")
-        return CleanResult(b"".join(parts), notes)
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterEndOfImage", f"<{trailing} bytes>")
+            )
+            self._notes.append(f"removed {trailing} bytes after the end of the image")
+        if self.orientation and self.orientation != 1:
+            self._notes.append(
+                f"kept Orientation={self.orientation} so the photo displays upright"
+            )
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        before = jp.parse(original)
-        after = jp.parse(cleaned)
-        if jp.image_essence(original, before) != jp.image_essence(cleaned, after):
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        return CleanResult(self._output, list(self._notes))
+
+    def essence(self) -> bytes:
+        return jp.image_essence(self.data, self.layout)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        assert isinstance(cleaned, JpegFile)
+        if self.essence() != cleaned.essence():
             raise VerificationError("JPEG image data changed during cleaning")
-        if _first_orientation(original, before) not in (None, 1) and _first_orientation(
-            original, before
-        ) != _first_orientation(cleaned, after):
+        if self.orientation not in (None, 1) and self.orientation != cleaned.orientation:
             raise VerificationError("JPEG orientation was lost")
+
+
+class JpegCleaner(Cleaner):
+    name = "jpeg"
+    kinds = catalog.kinds_of("jpeg")
+
+    def open(self, data: bytes, kind: str, context: Context) -> JpegFile:
+        return JpegFile(data, kind, context)

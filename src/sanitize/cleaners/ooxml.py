@@ -2,80 +2,86 @@
 
 from __future__ import annotations
 
-from sanitize import filetype
-from sanitize.cleaners.base import Cleaner, CleanResult, Scanner
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sanitize import catalog, filetype
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
+from sanitize.context import Context
 from sanitize.errors import VerificationError
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
-OOXML_KINDS = frozenset({"docx", "xlsx", "pptx"})
+if TYPE_CHECKING:
+    from sanitize.formats.xmltext import TextMap
+    from sanitize.ooxml.scrub import Scrub
 
 
-def _clean_nested(options: Options):  # type: ignore[no-untyped-def]
-    """Embedded images and Office documents go through their own cleaners."""
+class OoxmlFile(ParsedFile):
+    """The package is read once. Its text is mapped first (the scan sees what the author
+    wrote, comments included); the removal walk then runs once, recording each thing it
+    removes, so the listing and the cleaned package come from the same walk."""
 
-    def clean(name: str, data: bytes) -> tuple[bytes | None, list[MetadataItem], list[str]]:
-        from sanitize.registry import default_registry
+    can_redact = True
 
-        kind = filetype.detect(data)
-        cleaner = default_registry().for_kind(kind)
-        if cleaner is None or kind == "pdf":
-            return None, [], []
-        found = cleaner.inspect(data, kind, options)
-        result = cleaner.clean(data, kind, options)
-        if cleaner.inspect(result.data, kind, options):
-            raise VerificationError(f"metadata remains in embedded {kind}")
-        cleaner.verify(data, result.data, kind, options)
-        return result.data, found, result.notes
+    def __init__(self, data: bytes, kind: str, context: Context):
+        from sanitize.ooxml.package import Package
 
-    return clean
+        super().__init__(data, kind, context)
+        self.package = Package.read(data, self.options.max_inflated_size)
+        self._maps: list[TextMap] | None = None
+        self._scrub: Scrub | None = None
+
+    def _text_maps(self) -> list[TextMap]:
+        if self._maps is None:
+            from sanitize.ooxml.text import text_maps
+
+            self._maps = text_maps(self.package, self.kind)
+        return self._maps
+
+    def _scrubbed(self) -> Scrub:
+        if self._scrub is None:
+            from sanitize.ooxml.scrub import Scrub
+
+            self._text_maps()  # before the walk changes the package
+            self._scrub = Scrub(self.package, self.options, self.context)
+            self._scrub.run()
+        return self._scrub
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._scrubbed().items)
+
+    def remarks(self) -> list[str]:
+        return list(self._scrubbed().notes)
+
+    def clean(self) -> CleanResult:
+        from sanitize.ooxml.scrub import verify_package
+
+        scrub = self._scrubbed()
+        verify_package(scrub.package)
+        notes = list(scrub.notes)
+        if self.kind == "pptx" and self.options.keep_notes:
+            notes.append("speaker notes kept (--keep-notes)")
+        return CleanResult(scrub.package.write(), notes)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, OoxmlFile) or filetype.detect(cleaned.data) != self.kind:
+            raise VerificationError(f"cleaned file is no longer a valid {self.kind.upper()}")
+
+    def text_parts(self) -> list[TextPart]:
+        return [text_map.part() for text_map in self._text_maps()]
+
+    def redact(self, replacements: Sequence[Sequence[Replacement]]) -> bytes:
+        if self._scrub is not None:
+            raise VerificationError("redaction applies to an unscrubbed package")
+        edited: dict[int, int] = {}
+        for text_map, found in zip(self._text_maps(), replacements, strict=True):
+            text_map.apply(found, edited)
+        return self.package.write()
 
 
 class OoxmlCleaner(Cleaner):
     name = "ooxml"
-    kinds = OOXML_KINDS
-    can_redact = True
+    kinds = catalog.kinds_of("ooxml")
 
-    def redact(self, data: bytes, kind: str, options: Options, scan: Scanner) -> bytes:
-        from sanitize.ooxml.package import Package
-        from sanitize.ooxml.redact import redact_package
-
-        package = Package.read(data, options.max_inflated_size)
-        redact_package(package, kind, scan)
-        return package.write()
-
-    def __init__(self) -> None:
-        self._last: tuple[bytes, Options, object] | None = None
-
-    def _scrub(self, data: bytes, options: Options):  # type: ignore[no-untyped-def]
-        """Run the removal walk once per input (inspect, remarks and clean share it)."""
-        from sanitize.ooxml.package import Package
-        from sanitize.ooxml.scrub import Scrub
-
-        if self._last is not None and self._last[0] is data and self._last[1] == options:
-            return self._last[2]
-        package = Package.read(data, options.max_inflated_size)
-        scrub = Scrub(package, options, _clean_nested(options))
-        scrub.run()
-        self._last = (data, options, scrub)
-        return scrub
-
-    def remarks(self, data: bytes, kind: str, options: Options) -> list[str]:
-        return list(self._scrub(data, options).notes)
-
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        return self._scrub(data, options).items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        from sanitize.ooxml.scrub import verify_package
-
-        scrub = self._scrub(data, options)
-        verify_package(scrub.package)
-        notes = list(scrub.notes)
-        if kind == "pptx" and options.keep_notes:
-            notes.append("speaker notes kept (--keep-notes)")
-        return CleanResult(scrub.package.write(), notes)
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        if filetype.detect(cleaned) != kind:
-            raise VerificationError(f"cleaned file is no longer a valid {kind.upper()}")
+    def open(self, data: bytes, kind: str, context: Context) -> OoxmlFile:
+        return OoxmlFile(data, kind, context)

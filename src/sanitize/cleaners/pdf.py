@@ -2,36 +2,106 @@
 
 from __future__ import annotations
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from typing import TYPE_CHECKING
+
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, TextPart
+from sanitize.context import Context, Nested
 from sanitize.errors import CorruptFileError, SanitizeError, VerificationError
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
-
-def _jpeg_items(data: bytes) -> list[MetadataItem]:
-    from sanitize.cleaners.jpeg import JpegCleaner
-
-    try:
-        return JpegCleaner().inspect(data, "jpeg", Options())
-    except SanitizeError:
-        return [MetadataItem("JPEG", "UnreadableImage", f"<{len(data)} bytes>")]
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 
-def _clean_jpeg(data: bytes) -> bytes:
-    from sanitize.cleaners.jpeg import JpegCleaner
+class PdfFile(ParsedFile):
+    """The document is read once; the listing walks that reader and the rewrite clones it.
+    Embedded photos go through the pipeline's nested cleaning, once each."""
 
-    cleaner = JpegCleaner()
-    try:
-        result = cleaner.clean(data, "jpeg", Options())
-    except SanitizeError as exc:
-        raise CorruptFileError(f"an embedded JPEG image cannot be cleaned: {exc}") from exc
-    cleaner.verify(data, result.data, "jpeg", Options())
-    return result.data
+    def __init__(self, data: bytes, kind: str, context: Context):
+        from sanitize.pdf.document import open_pdf
+
+        super().__init__(data, kind, context)
+        self.reader: PdfReader
+        self.reader, self.open_notes = open_pdf(data)
+        self._images: dict[bytes, Nested | SanitizeError] = {}
+
+    def _image(self, data: bytes) -> Nested | SanitizeError:
+        if data not in self._images:
+            try:
+                self._images[data] = self.context.clean_nested(data, "page image")
+            except SanitizeError as exc:
+                self._images[data] = exc
+        return self._images[data]
+
+    def _image_items(self, data: bytes) -> list[MetadataItem]:
+        nested = self._image(data)
+        if isinstance(nested, SanitizeError):
+            return [MetadataItem("JPEG", "UnreadableImage", f"<{len(data)} bytes>")]
+        return nested.items
+
+    def _clean_image(self, data: bytes) -> bytes:
+        nested = self._image(data)
+        if isinstance(nested, SanitizeError):
+            raise CorruptFileError(f"an embedded JPEG image cannot be cleaned: {nested}")
+        return nested.data
+
+    def items(self) -> list[MetadataItem]:
+        from sanitize.pdf.findings import catalog_items, object_items, page_items
+
+        return [
+            *catalog_items(self.reader, self.options),
+            *page_items(self.reader, self.options),
+            *object_items(self.reader, self._image_items),
+        ]
+
+    def clean(self) -> CleanResult:
+        from sanitize.pdf.document import open_pdf
+        from sanitize.pdf.rewrite import rewrite
+
+        options = self.options
+        output, rewrite_notes = rewrite(self.reader, options, self._clean_image)
+        notes = [*self.open_notes, *rewrite_notes]
+        if options.flatten == "raster":
+            from sanitize.pdf.raster import rasterize
+
+            pixels = rasterize(output, options.dpi)
+            output, _ = rewrite(open_pdf(pixels)[0], options, self._clean_image)
+            notes.append(
+                f"pages rendered as images at {options.dpi} dpi: text is no longer selectable"
+            )
+        return CleanResult(output, notes)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, PdfFile):
+            raise VerificationError("cleaned file is no longer a PDF")
+        before, after = self.reader.pages, cleaned.reader.pages
+        if len(before) != len(after):
+            raise VerificationError("PDF page count changed during cleaning")
+        for number, (a, b) in enumerate(zip(before, after, strict=True), start=1):
+            # pypdf writes numbers to 6 decimals: 595.303937007874 comes back as 595.303937.
+            moved = any(
+                abs(float(x) - float(y)) > 0.01
+                for x, y in zip(a.mediabox, b.mediabox, strict=False)
+            )
+            if self.options.flatten is None and moved:
+                raise VerificationError(f"PDF page {number} changed size during cleaning")
+
+    def text_parts(self) -> list[TextPart]:
+        parts = []
+        for number, page in enumerate(self.reader.pages, start=1):
+            try:
+                text = page.extract_text() or ""
+            except Exception as exc:  # a page pypdf cannot read is reported, not skipped
+                raise CorruptFileError(f"cannot read the text of page {number}: {exc}") from exc
+            if text.strip():
+                parts.append(TextPart(f"page {number}", text))
+        return parts
 
 
 class PdfCleaner(Cleaner):
     name = "pdf"
-    kinds = frozenset({"pdf"})
+    kinds = catalog.kinds_of("pdf")
 
     @classmethod
     def malformed_errors(cls) -> tuple[type[BaseException], ...]:
@@ -39,46 +109,5 @@ class PdfCleaner(Cleaner):
 
         return (PyPdfError,)
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        from sanitize.pdf.document import open_pdf
-        from sanitize.pdf.findings import catalog_items, object_items, page_items
-
-        reader, _ = open_pdf(data)
-        return [
-            *catalog_items(reader, options),
-            *page_items(reader, options),
-            *object_items(reader, _jpeg_items),
-        ]
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        from sanitize.pdf.document import open_pdf
-        from sanitize.pdf.rewrite import rewrite
-
-        reader, notes = open_pdf(data)
-        output, rewrite_notes = rewrite(reader, options, _clean_jpeg)
-        notes.extend(rewrite_notes)
-        if options.flatten == "raster":
-            from sanitize.pdf.raster import rasterize
-
-            pixels = rasterize(output, options.dpi)
-            output, _ = rewrite(open_pdf(pixels)[0], options, _clean_jpeg)
-            notes.append(
-                f"pages rendered as images at {options.dpi} dpi: text is no longer selectable"
-            )
-        return CleanResult(output, notes)
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        from sanitize.pdf.document import open_pdf
-
-        before, _ = open_pdf(original)
-        after, _ = open_pdf(cleaned)
-        if len(before.pages) != len(after.pages):
-            raise VerificationError("PDF page count changed during cleaning")
-        for number, (a, b) in enumerate(zip(before.pages, after.pages, strict=True), start=1):
-            # pypdf writes numbers to 6 decimals: 595.303937007874 comes back as 595.303937.
-            moved = any(
-                abs(float(x) - float(y)) > 0.01
-                for x, y in zip(a.mediabox, b.mediabox, strict=False)
-            )
-            if options.flatten is None and moved:
-                raise VerificationError(f"PDF page {number} changed size during cleaning")
+    def open(self, data: bytes, kind: str, context: Context) -> PdfFile:
+        return PdfFile(data, kind, context)

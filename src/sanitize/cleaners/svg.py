@@ -3,14 +3,19 @@ file paths, and titles that credit people go; shapes, text, size and viewBox sta
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Sequence
 
 from lxml import etree
 
-from sanitize.cleaners.base import Cleaner, CleanResult
-from sanitize.errors import CorruptFileError
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
+from sanitize.context import Context
+from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
-from sanitize.options import Options
+from sanitize.formats.xmltext import TextMap, mixed_slots
 from sanitize.report import MetadataItem
 from sanitize.xmlsafe import parse_xml
 
@@ -44,14 +49,16 @@ CREDIT = re.compile(
     r"copyright|[\w.+-]+@[\w-]+\.[\w.]+|\bby [A-Z][a-z]+",
     re.IGNORECASE,
 )
+GEOMETRY = ("width", "height", "viewBox")
 LOCAL_PATH = re.compile(r"^(file:|/Users/|/home/|[A-Za-z]:[\\/])")
 
 
 class SvgScrub:
-    def __init__(self, data: bytes):
-        self.root = parse_xml(data, "SVG")
-        if etree.QName(self.root).localname != "svg":
-            raise CorruptFileError("not an SVG document (root is not <svg>)")
+    """The removal walk over a parsed SVG tree, recording what it removes."""
+
+    def __init__(self, root: etree._Element, context: Context):
+        self.root = root
+        self.context = context
         self.items: list[MetadataItem] = []
         self._run()
 
@@ -119,13 +126,6 @@ class SvgScrub:
 
     def _embedded_image(self, uri: str) -> str:
         """A photo embedded as a data: URI goes through its image cleaner (EXIF, GPS...)."""
-        import base64
-        import binascii
-
-        from sanitize import filetype
-        from sanitize.options import Options
-        from sanitize.registry import default_registry
-
         header, _, payload = uri.partition(",")
         if not header.endswith(";base64"):
             return uri
@@ -133,16 +133,12 @@ class SvgScrub:
             data = base64.b64decode(payload, validate=False)
         except (binascii.Error, ValueError) as exc:
             raise CorruptFileError("SVG embeds an image whose base64 is broken") from exc
-        kind = filetype.detect(data)
-        cleaner = default_registry().for_kind(kind)
-        if cleaner is None or kind == "svg":
+        nested = self.context.clean_nested(data, "data: URI")
+        if not nested.handled or nested.kind == "svg":
             return uri
-        options = Options()
-        for item in cleaner.inspect(data, kind, options):
+        for item in nested.items:
             self.items.append(MetadataItem(f"SVG:image/{item.location}", item.field, item.value))
-        result = cleaner.clean(data, kind, options)
-        cleaner.verify(data, result.data, kind, options)
-        return f"{header},{base64.b64encode(result.data).decode('ascii')}"
+        return f"{header},{base64.b64encode(nested.data).decode('ascii')}"
 
     def output(self) -> bytes:
         # Serialising the root element alone leaves out the prolog's comments and DOCTYPE.
@@ -169,20 +165,52 @@ def _attributes(element: etree._Element) -> str:
     )
 
 
+class SvgFile(ParsedFile):
+    can_redact = True
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        self.root = parse_xml(data, "SVG")
+        if etree.QName(self.root).localname != "svg":
+            raise CorruptFileError("not an SVG document (root is not <svg>)")
+        self.geometry = [self.root.get(a) for a in GEOMETRY]
+        # The visible text is mapped before the walk edits the tree.
+        self.text_map = TextMap("")
+        for element in self.root.iter(f"{{{SVG}}}text"):
+            if not any(etree.QName(a).localname == "text" for a in element.iterancestors()):
+                self.text_map.add(mixed_slots(element))
+        self._scrub: SvgScrub | None = None
+
+    def _scrubbed(self) -> SvgScrub:
+        if self._scrub is None:
+            self._scrub = SvgScrub(self.root, self.context)
+        return self._scrub
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._scrubbed().items)
+
+    def clean(self) -> CleanResult:
+        return CleanResult(self._scrubbed().output())
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, SvgFile):
+            raise VerificationError("cleaned file is no longer an SVG")
+        for name, before, after in zip(GEOMETRY, self.geometry, cleaned.geometry, strict=True):
+            if before != after:
+                raise VerificationError(f"SVG {name} changed during cleaning")
+
+    def text_parts(self) -> list[TextPart]:
+        return [self.text_map.part()] if self.text_map.pieces else []
+
+    def redact(self, replacements: Sequence[Sequence[Replacement]]) -> bytes:
+        if replacements:
+            self.text_map.apply(replacements[0], {})
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+
+
 class SvgCleaner(Cleaner):
     name = "svg"
-    kinds = frozenset({"svg"})
+    kinds = catalog.kinds_of("svg")
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        return SvgScrub(data).items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        return CleanResult(SvgScrub(data).output())
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        before, after = parse_xml(original, "SVG"), parse_xml(cleaned, "SVG")
-        for attribute in ("width", "height", "viewBox"):
-            if before.get(attribute) != after.get(attribute):
-                from sanitize.errors import VerificationError
-
-                raise VerificationError(f"SVG {attribute} changed during cleaning")
+    def open(self, data: bytes, kind: str, context: Context) -> SvgFile:
+        return SvgFile(data, kind, context)

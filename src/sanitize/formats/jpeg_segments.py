@@ -36,22 +36,7 @@ class JpegLayout:
     end_of_image: int  # offset just past the EOI marker
 
 
-# inspect, clean, re-inspect and verify parse the same few bytes objects; remember the
-# last layouts by identity (holding the bytes, so an id cannot be reused meanwhile).
-_recent: list[tuple[bytes, JpegLayout]] = []
-
-
 def parse(data: bytes) -> JpegLayout:
-    for known, layout in _recent:
-        if known is data:
-            return layout
-    layout = _parse(data)
-    _recent.insert(0, (data, layout))
-    del _recent[4:]
-    return layout
-
-
-def _parse(data: bytes) -> JpegLayout:
     if not data.startswith(b"\xff\xd8"):
         raise CorruptFileError("not a JPEG (no start-of-image marker)")
     segments: list[Segment] = []

@@ -6,7 +6,7 @@ keeps the record, ``clean`` keeps the package. So the two can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -32,6 +32,9 @@ from sanitize.ooxml.word import scrub_word_part
 from sanitize.options import Options
 from sanitize.report import MetadataItem
 
+if TYPE_CHECKING:
+    from sanitize.context import Context
+
 # Elements that exist only to point at a relationship: removed when it is gone.
 REFERENCE_ELEMENTS = {
     "legacyDrawing",
@@ -44,14 +47,11 @@ REFERENCE_ELEMENTS = {
 MAX_ITEMS_PER_PART = 200
 _RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
 
-NestedCleaner = Callable[[str, bytes], tuple[bytes, list[MetadataItem], list[str]]]
-
-
 @dataclass
 class Scrub:
     package: Package
     options: Options
-    clean_nested: NestedCleaner
+    context: Context
     items: list[MetadataItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -212,18 +212,14 @@ class Scrub:
         for name in sorted(self.package.parts):
             if not name.startswith(MEDIA_FOLDERS + EMBEDDING_FOLDERS):
                 continue
-            data = self.package.parts[name]
-            try:
-                cleaned, found, notes = self.clean_nested(name, data)
-            except SanitizeError as exc:
-                raise SanitizeError(f"embedded {name}: {exc}") from exc
-            if cleaned is None:
+            nested = self.context.clean_nested(self.package.parts[name], name)
+            if not nested.handled:
                 skipped.append(name.rsplit("/", 1)[-1])
                 continue
-            for item in found:
+            for item in nested.items:
                 self.items.append(MetadataItem(f"{name}:{item.location}", item.field, item.value))
-            self.package.parts[name] = cleaned
-            self.notes.extend(f"{name}: {note}" for note in notes)
+            self.package.parts[name] = nested.data
+            self.notes.extend(f"{name}: {note}" for note in nested.notes)
         if skipped:
             listed = ", ".join(skipped[:5])
             self.notes.append(

@@ -24,24 +24,8 @@ MAX_PAGES = 20_000
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-# inspect, clean and verify open the same bytes objects; keep the last few readers, by
-# identity (holding the bytes so that an id cannot be reused meanwhile). Readers are
-# only read from: cloning into a writer leaves them unchanged.
-_recent: list[tuple[bytes, PdfReader, list[str]]] = []
-
-
 def open_pdf(data: bytes) -> tuple[PdfReader, list[str]]:
     """A reader for ``data``, decrypted with the empty password when needed."""
-    for known, reader, notes in _recent:
-        if known is data:
-            return reader, list(notes)
-    reader, notes = _open(data)
-    _recent.insert(0, (data, reader, notes))
-    del _recent[3:]
-    return reader, list(notes)
-
-
-def _open(data: bytes) -> tuple[PdfReader, list[str]]:
     notes: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

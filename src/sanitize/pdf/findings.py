@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
@@ -13,6 +14,12 @@ from sanitize.options import Options
 from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, text, walk_objects
 from sanitize.pdf.layers import hidden_groups, layer_groups
 from sanitize.report import MetadataItem
+
+def is_dct(stream: StreamObject) -> bool:
+    """A JPEG image stream (DCTDecode is its only filter)."""
+    filters = stream.get("/Filter")
+    return text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == ["/DCTDecode"]
+
 
 GENERIC_LAYER_NAME = re.compile(r"^Layer \d+$")
 RUNNING_ACTIONS = {
@@ -45,6 +52,23 @@ def is_running_action(action: DictionaryObject | None) -> bool:
 def is_kept_link(annotation: DictionaryObject) -> bool:
     return text(annotation.get("/Subtype")) == "/Link" and not is_running_action(
         as_dict(annotation.get("/A"))
+    )
+
+
+# Kept links lose these keys (who made them, when, their pop-up note); what a link points
+# to stays. The listing and the rewrite both read this one tuple.
+LINK_KEYS_REMOVED = ("/T", "/M", "/NM", "/Popup")
+# Annotations that carry files or media go even with --keep-annotations.
+MEDIA_ANNOTATIONS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia"}
+
+
+def is_kept_annotation(annotation: DictionaryObject, options: Options) -> bool:
+    """Comments, highlights, stamps... kept on request (links are decided apart)."""
+    subtype = text(annotation.get("/Subtype"))
+    return (
+        options.keep_annotations
+        and subtype not in MEDIA_ANNOTATIONS
+        and subtype not in ("/Link", "/Widget")
     )
 
 
@@ -179,7 +203,7 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
                 continue
             subtype = text(annotation.get("/Subtype")).lstrip("/") or "Unknown"
             if is_kept_link(annotation):
-                for key in ("/T", "/M", "/NM", "/AA"):
+                for key in LINK_KEYS_REMOVED:
                     if key in annotation:
                         items.append(
                             MetadataItem(where, f"Link{key}", short_text(text(annotation[key])))
@@ -190,13 +214,7 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
                     MetadataItem(where, "FormWidget", text(annotation.get("/T")) or "field")
                 )
                 continue
-            if options.keep_annotations and subtype not in (
-                "FileAttachment",
-                "Sound",
-                "Movie",
-                "Screen",
-                "RichMedia",
-            ):
+            if is_kept_annotation(annotation, options):
                 continue
             detail = "; ".join(
                 short_text(text(annotation[k]), 80) for k in ("/T", "/Contents") if k in annotation
@@ -205,7 +223,9 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     return items
 
 
-def object_items(reader: PdfReader, jpeg_inspect) -> list[MetadataItem]:  # type: ignore[no-untyped-def]
+def object_items(
+    reader: PdfReader, jpeg_inspect: Callable[[bytes], list[MetadataItem]]
+) -> list[MetadataItem]:
     """Metadata hidden in any object: XMP streams, PieceInfo, dates, JPEG EXIF."""
     items: list[MetadataItem] = []
     catalog = reader.root_object
@@ -226,10 +246,7 @@ def object_items(reader: PdfReader, jpeg_inspect) -> list[MetadataItem]:  # type
         if obj.get("/AA") is not None and obj.get("/Type") != "/Page":
             items.append(MetadataItem("PDF:Object", "AdditionalActions", "actions"))
         if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image":
-            filters = obj.get("/Filter")
-            if text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == [
-                "/DCTDecode"
-            ]:
+            if is_dct(obj):
                 for item in jpeg_inspect(obj._data):
                     items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
     return items

@@ -19,20 +19,21 @@ from pypdf.generic import (
 
 from sanitize.options import Options
 from sanitize.pdf.document import as_dict, as_list, text
-from sanitize.pdf.findings import CATALOG_KEYS_REMOVED, is_kept_link, is_running_action
+from sanitize.pdf.findings import (
+    CATALOG_KEYS_REMOVED,
+    LINK_KEYS_REMOVED,
+    is_dct,
+    is_kept_annotation,
+    is_kept_link,
+    is_running_action,
+)
 from sanitize.pdf.forms import flatten_forms
 from sanitize.pdf.layers import remove_hidden_layers
 
 KEYS_REMOVED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AA", "/Thumb", "/AF")
-LINK_KEYS_REMOVED = ("/T", "/M", "/NM", "/Popup")
 ID_PLACEHOLDER = b"\x00" * 16
 
 JpegCleanFunction = Callable[[bytes], bytes]
-
-
-def _is_dct(stream: StreamObject) -> bool:
-    filters = stream.get("/Filter")
-    return text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == ["/DCTDecode"]
 
 
 def _clean_catalog(writer: PdfWriter, options: Options, notes: list[str]) -> None:
@@ -65,19 +66,11 @@ def _clean_annotations(writer: PdfWriter, options: Options) -> int:
             annotation = as_dict(ref)
             if annotation is None:
                 continue
-            subtype = text(annotation.get("/Subtype"))
             if is_kept_link(annotation):
                 for key in LINK_KEYS_REMOVED:
                     annotation.pop(key, None)
                 kept.append(ref)
-            elif options.keep_annotations and subtype not in (
-                "/FileAttachment",
-                "/Sound",
-                "/Movie",
-                "/Screen",
-                "/RichMedia",
-                "/Link",
-            ):
+            elif is_kept_annotation(annotation, options):
                 kept.append(ref)
             else:
                 removed += 1
@@ -96,7 +89,7 @@ def _scrub_objects(writer: PdfWriter, clean_jpeg: JpegCleanFunction) -> int:
             continue
         for key in KEYS_REMOVED_EVERYWHERE:
             obj.pop(key, None)
-        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image" and _is_dct(obj):
+        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image" and is_dct(obj):
             cleaned = clean_jpeg(obj._data)
             if cleaned != obj._data:
                 obj._data = cleaned  # pypdf writes /Length from the data it holds
