@@ -69,6 +69,7 @@ def local_hooks() -> str:
     return "\n".join(blocks)
 
 
+@pytest.mark.slow
 @needs_git
 def test_pre_commit_end_to_end(tmp_path: Path) -> None:
     pre_commit = [sys.executable, "-m", "pre_commit"]
@@ -115,6 +116,7 @@ def test_pre_commit_end_to_end(tmp_path: Path) -> None:
     assert harmless.returncode == 0, harmless.stdout + harmless.stderr
 
 
+@pytest.mark.slow
 @needs_git
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
     """The published hooks, installed by pre-commit itself from this repository."""

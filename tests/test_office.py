@@ -344,6 +344,7 @@ def test_entity_expansion_refused(tmp_path: Path) -> None:
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
 def test_libreoffice_converts_cleaned_files(tmp_path: Path) -> None:
     outputs = []

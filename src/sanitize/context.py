@@ -100,12 +100,9 @@ class Context:
         with guard(cleaner):
             return cleaner.open(data, kind, self)
 
-    def reopen_verified(
-        self, cleaner: Cleaner, original: ParsedFile, cleaned: bytes | bytearray
-    ) -> ParsedFile:
-        """Open the output as a new file: nothing removable may be left, and what a person
-        sees or hears must be what the original showed."""
-        output = self.open(cleaner, cleaned, original.kind)  # type: ignore[arg-type]
+    def reopen_clean(self, cleaner: Cleaner, data: bytes | bytearray, kind: str) -> ParsedFile:
+        """Open an output as a new file: nothing removable may be left in it."""
+        output = self.open(cleaner, data, kind)  # type: ignore[arg-type]
         leftover = self.call(cleaner, output.items)
         if leftover:
             first = leftover[0]
@@ -113,6 +110,14 @@ class Context:
                 f"{len(leftover)} item(s) remain after cleaning, e.g. {first.location} "
                 f"{first.field}"
             )
+        return output
+
+    def reopen_verified(
+        self, cleaner: Cleaner, original: ParsedFile, cleaned: bytes | bytearray
+    ) -> ParsedFile:
+        """Open the output as a new file: nothing removable may be left, and what a person
+        sees or hears must be what the original showed."""
+        output = self.reopen_clean(cleaner, cleaned, original.kind)
         self.call(cleaner, original.verify, output)
         return output
 

@@ -177,15 +177,18 @@ def _process(
     result = context.call(cleaner, parsed.clean)
     output = result.data
     report.notes.extend(result.notes)
+    # The cleaned copy is verified against the original (same pixels, pages, samples...);
+    # a redacted copy shows other text on purpose, so it is only re-inspected.
+    final = context.reopen_verified(cleaner, parsed, output)
     if scanner is not None and (options.redact or config.redact):
         if parsed.can_redact:
             staged = context.open(cleaner, bytes(output), kind)
             replacements = scanner.replacements(context.call(cleaner, staged.text_parts))
             if any(replacements):
                 output = context.call(cleaner, staged.redact, replacements)
+                final = context.reopen_clean(cleaner, output, kind)
         elif report.findings:
             report.notes.append(f"redaction is not supported for {kind} files: text only flagged")
-    final = context.reopen_verified(cleaner, parsed, output)
     changed = output != data
     report.status = "cleaned" if (changed or report.metadata) else "clean"
     if scanner is not None:
