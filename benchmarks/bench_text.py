@@ -72,7 +72,9 @@ def load_set(name: str) -> list[textscore.Doc]:
     if name.startswith("drafts-"):
         split = name.split("-")[1]
         return [
-            doc for path, lang in draft_files(name) for doc in textscore.load_drafts(path, lang, split)
+            doc
+            for path, lang in draft_files(name)
+            for doc in textscore.load_drafts(path, lang, split)
         ]
     return textscore.load_realprose(REALPROSE, name.split("-")[1])
 
@@ -155,10 +157,7 @@ def table(name: str, docs: list[textscore.Doc], ours: dict, stock: dict) -> None
     types = sorted(set(ours["types"]) | set(stock["types"]))
 
     def cells(report: dict, typ: str | None) -> str:
-        if typ is None:
-            row = report["micro"]
-        else:
-            row = report["types"].get(typ)
+        row = report["micro"] if typ is None else report["types"].get(typ)
         if row is None:
             return f"{'':5} {'':5} {'':5} {'':>5} {'':>6}"
         o, s = row["overlap"], row["strict"]
@@ -220,7 +219,9 @@ def cold_starts(repeat: int) -> dict:
     out = {}
     for language in ("fr", "en"):
         draft = work / f"draft_{language}.md"
-        draft.write_text(textscore.load_drafts(DATA / f"drafts_{language}.txt")[0].text, encoding="utf-8")
+        draft.write_text(
+            textscore.load_drafts(DATA / f"drafts_{language}.txt")[0].text, encoding="utf-8"
+        )
         ours, theirs = [], []
         for _ in range(repeat):
             start = time.perf_counter()
@@ -298,7 +299,9 @@ def main() -> None:
     if args.errors:
         held = [name for name in args.sets if name.endswith("-heldout")]
         if held and args.sets != list(SETS):
-            parser.error(f"no error lists for held-out sets ({', '.join(held)}): never tune on them")
+            parser.error(
+                f"no error lists for held-out sets ({', '.join(held)}): never tune on them"
+            )
         if held:
             print("(--errors: lists for the tuning sets only; held-out sets show figures alone)")
     figures: dict = {"quality": quality(args.sets, args.errors)}

@@ -77,7 +77,7 @@ def load_drafts(path: Path, lang: str | None = None, split: str | None = None) -
     blocks = path.read_text(encoding="utf-8").split("\n---\n")
     for number, block in enumerate(blocks, 1):
         text, spans = parse_markup(block)
-        for typ, start, end in spans:
+        for _typ, start, end in spans:
             assert text[start:end] and "[[" not in text[start:end], (path, number)
         docs.append(Doc(f"{path.name}#{number}", text, spans, lang=lang, split=split))
     return docs
@@ -105,7 +105,7 @@ def load_realprose(folder: Path, split: str | None = None) -> list[Doc]:
             source=raw.get("source"),
             kind=raw.get("kind"),
         )
-        for (typ, start, end), item in zip(doc.entities, raw["entities"], strict=True):
+        for (_typ, start, end), item in zip(doc.entities, raw["entities"], strict=True):
             assert doc.text[start:end] == item["text"], (path, item)
         docs.append(doc)
     return docs
@@ -127,7 +127,10 @@ def _can_match(pred: Span, gold: Span, mode: str) -> bool:
 
 
 def match(doc: Doc, predicted: Sequence[Span], mode: str = "overlap") -> dict[str, list]:
-    """One-to-one matching: {"tp": [(pred, gold)], "fp": [pred], "fn": [gold], "ignored": [pred]}."""
+    """One-to-one matching.
+
+    Returns {"tp": [(pred, gold)], "fp": [pred], "fn": [gold], "ignored": [pred]}.
+    """
     pairs = sorted(
         (
             (-_overlap(p, g), abs((p[2] - p[1]) - (g[2] - g[1])), i, j)
@@ -202,17 +205,21 @@ def score(
             empty_chars += len(doc.text)
         for mode in MODES:
             result = match(doc, predicted, mode)
-            for key, items in (("tp", [p for p, _ in result["tp"]]), ("fp", result["fp"]), ("fn", result["fn"])):
+            for key, items in (
+                ("tp", [p for p, _ in result["tp"]]),
+                ("fp", result["fp"]),
+                ("fn", result["fn"]),
+            ):
                 for item in items:
-                    tally = counts.setdefault(item[0], {m: {"tp": 0, "fp": 0, "fn": 0} for m in MODES})
+                    tally = counts.setdefault(
+                        item[0], {m: {"tp": 0, "fp": 0, "fn": 0} for m in MODES}
+                    )
                     tally[mode][key] += 1
             if mode == "overlap":
                 fp_all += len(result["fp"])
                 if empty:
                     fp_empty += len(result["fp"])
-    per_type = {
-        typ: {mode: prf(**c[mode]) for mode in MODES} for typ, c in sorted(counts.items())
-    }
+    per_type = {typ: {mode: prf(**c[mode]) for mode in MODES} for typ, c in sorted(counts.items())}
     micro = {
         mode: prf(
             sum(c[mode]["tp"] for c in counts.values()),
@@ -224,9 +231,9 @@ def score(
     return {
         "documents": len(docs),
         "chars": chars,
-        "gold": sum(len(d.entities) for d in docs) if keep is None else sum(
-            1 for d in docs for g in d.entities if g[0] in keep
-        ),
+        "gold": sum(len(d.entities) for d in docs)
+        if keep is None
+        else sum(1 for d in docs for g in d.entities if g[0] in keep),
         "types": per_type,
         "micro": micro,
         "fp_per_10k_chars": 10_000 * fp_all / chars if chars else None,

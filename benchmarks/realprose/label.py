@@ -99,7 +99,7 @@ def parse(path: Path) -> dict:
             assert text[span["start"] : span["end"]] == sub
             doc[kind].append(span)
     ents = sorted(doc["entities"], key=lambda s: s["start"])
-    for a, b in zip(ents, ents[1:]):
+    for a, b in zip(ents, ents[1:], strict=False):
         assert a["end"] <= b["start"], f"{path.name}: overlapping entities {a} {b}"
     for kind in KINDS.values():
         doc[kind].sort(key=lambda s: (s["start"], s["end"]))
