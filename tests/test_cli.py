@@ -216,6 +216,39 @@ def test_type_mismatch_is_noted(runner: CliRunner, tmp_path: Path) -> None:
 def test_no_progress_bar_when_not_a_terminal(runner: CliRunner, dirty_folder: Path) -> None:
     result = invoke(runner, "check", "--format", "json", dirty_folder)
     json.loads(result.stdout)  # stdout is pure JSON
+    assert "%" not in result.stderr and "check" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal(dirty_folder: Path) -> None:
+    """With stderr on a real terminal the batch shows a bar there; stdout stays pure JSON."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "sanitize", "check", "--format", "json", "--no-scan",
+             str(dirty_folder)],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal is closed once everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    json.loads(run.stdout)
+    assert b"check" in shown and b"100%" in shown
 
 
 def test_names_with_dashes_and_spaces(runner: CliRunner, tmp_path: Path) -> None:

@@ -413,9 +413,8 @@ def test_lying_cleaner_is_reported_as_error(
     from sanitize.cleaners import png
     from sanitize.cleaners.base import CleanResult
 
-    monkeypatch.setattr(
-        png.PngCleaner, "clean", lambda self, data, kind, options: CleanResult(data)
-    )
+    # A cleaner whose clean() hands back the input unchanged, metadata and all.
+    monkeypatch.setattr(png.PngFile, "clean", lambda self: CleanResult(self.data))
     path = tmp_path / "a.png"
     path.write_bytes(dirty.dirty_png())
     report = clean_file(path)
@@ -434,6 +433,7 @@ def large_jpeg(seed: int) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.15, 0.4, 0.8])
 def test_in_place_survives_sigkill(delay: float, tmp_path: Path) -> None:
     folder = tmp_path / "photos"
@@ -492,4 +492,5 @@ def test_in_place_survives_sigkill(delay: float, tmp_path: Path) -> None:
     assert all(
         not p.name.startswith(".sanitize-") for p in map(lambda f: Path(f["path"]), report["files"])
     )
-    assert leftovers == [] or all(p.stat().st_size >= 0 for p in leftovers)
+    # A process killed between mkstemp and rename can leave one: named so walks skip it.
+    assert all(p.name.endswith(".tmp") for p in leftovers)

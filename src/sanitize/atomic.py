@@ -12,7 +12,7 @@ TEMP_SUFFIX = ".tmp"
 
 
 def write_atomic(
-    target: Path, data: bytes, mode_from: Path | None = None, durable: bool = False
+    target: Path, data: bytes | bytearray, mode_from: Path | None = None, durable: bool = False
 ) -> None:
     """Write ``data`` to a temporary file beside ``target``, then rename it over.
 

@@ -28,8 +28,10 @@ def render_github(report: Report) -> str:
         if item.status == "error":
             lines.append(f"::error file={file},title=sanitize::{_escape(item.error or 'error')}")
         if item.metadata:
-            where = sorted({m.location for m in item.metadata})
-            message = f"{len(item.metadata)} metadata item(s) to remove: {', '.join(where[:8])}"
+            locations = sorted({m.location for m in item.metadata})
+            message = (
+                f"{len(item.metadata)} metadata item(s) to remove: {', '.join(locations[:8])}"
+            )
             lines.append(f"::warning file={file},title=metadata::{_escape(message)}")
         for f in item.findings:
             position = f",line={f.line},col={f.column}" if f.line else ""
@@ -84,15 +86,15 @@ def render_sarif(report: Report) -> str:
             )
         for f in item.findings:
             used.add(f.type)
-            physical = {"artifactLocation": {"uri": _uri(item.path)}}
+            physical: dict[str, object] = {"artifactLocation": {"uri": _uri(item.path)}}
             if f.line:
                 physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
-            where = f" ({f.where})" if f.where else ""
+            place = f" ({f.where})" if f.where else ""
             results.append(
                 {
                     "ruleId": f.type,
                     "level": "error",
-                    "message": {"text": f"{f.type} {f.preview}{where}"},
+                    "message": {"text": f"{f.type} {f.preview}{place}"},
                     "locations": [{"physicalLocation": physical}],
                 }
             )

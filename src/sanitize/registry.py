@@ -25,7 +25,10 @@ BUILTIN_KINDS = {name: tuple(sorted(catalog.kinds_of(name))) for name in catalog
 
 def load_reference(reference: str) -> type[Cleaner]:
     module_name, _, attribute = reference.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
+    found = getattr(importlib.import_module(module_name), attribute)
+    if not (isinstance(found, type) and issubclass(found, Cleaner)):
+        raise TypeError(f"{reference} is not a sanitize Cleaner class")
+    return found
 
 
 class Registry:
