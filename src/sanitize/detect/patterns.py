@@ -91,7 +91,7 @@ _PHONE_CANDIDATE = re.compile(
 )
 _PHONE_SEP = re.compile(r"[ \u00a0]?\(0\)[ \u00a0]?|[ \u00a0]?[()][ \u00a0]?|[ \u00a0.\-/]+")
 _DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{2,4}")
-_NANP = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}$")
+_NANP = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[-. /])\d{3}[-. ]\d{4}$")
 _PHONE_WORD_CUE = re.compile(
     r"(?:t[ée]l[ée]?(?:phone)?|phone|call|appel\w*|mobile|portable|cell|fax|whatsapp|sms"
     r"|joindre|reach|numéro|number|☎|📞)\W{0,12}$",
@@ -186,8 +186,10 @@ _CURRENCY_AFTER = (
 )
 _CURRENCY_BEFORE = r"(?:€|\$|US\$|C\$|A\$|£|¥|EUR|USD|GBP|CHF|CAD|AUD)"
 _UNIT = (
-    r"(?:\s?/\s?(?:day|jour|j|h|hour|heure|month|mois|an|year|yr|week|semaine|post|pièce|"
-    r"word|mot))?"
+    # Kept only when glued to the amount ("£300/day"); the labelling policy leaves a spaced
+    # unit outside the span ("TJM 450 € / jour").
+    r"(?:/(?:day|jour|j|hour|hr|h|heure|month|mois|an|year|yr|week|semaine|post|pièce|"
+    r"word|mot)\b)?"
 )
 _DASH = r"\s?[-–—]\s?"
 _PRICE_WITH_CURRENCY = re.compile(
@@ -228,7 +230,7 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _FOLLOWER = re.compile(
-    rf"\s*(?:$|[,;.!?)\]:]|[-–—]\s?\d|(?:{vocab.alternation(vocab.AMOUNT_FOLLOWERS)})\b)",
+    rf"\s*(?:$|[,;.!?)\]:]|(?:{vocab.alternation(vocab.AMOUNT_FOLLOWERS)})\b)",
     re.IGNORECASE,
 )
 _LABEL_BEFORE = re.compile(
@@ -280,12 +282,26 @@ def prices(text: str) -> Iterator[Hit]:
         first, last = sentences.around(start, end)
         if first > match.start():
             continue  # the money word belongs to the sentence before
-        if not _RATE.match(text, end) and not _FOLLOWER.match(text[:last], end):
+        if not _ends_as_money(text, end, last):
             continue  # "on a payé 12 photos": a count after a money word
         taken.append((start, end))
         yield Hit("PRICE", start, _unit_end(text, end), 0.8)
         yield from _range_end(text, end, taken)
     yield from _sentence_amounts(text, sentences, taken, marked)
+
+
+_RANGE_ANY = re.compile(rf"\s?(?:et|and|to|à|-|–)\s?(?:{_NUMBER}){_MULT}(?![\d.,]?\d)")
+
+
+def _ends_as_money(text: str, end: int, last: int) -> bool:
+    """What follows an amount lets it be money: a rate ("90 a day"), a small word that closes
+    it ("1 200 pour le tournage"), or a range whose other end does too ("10 et 12 %" does not)."""
+    if _RATE.match(text, end):
+        return True
+    second = _RANGE_ANY.match(text, end)
+    if second:
+        return second.end() >= last or _ends_as_money(text, second.end(), last)
+    return bool(_FOLLOWER.match(text[:last], end))
 
 
 def _range_end(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -323,8 +339,8 @@ def _sentence_amounts(
             yield Hit("PRICE", start, end, 0.7)
             continue
         rate = _RATE.match(text, end)
-        if not rate and not _FOLLOWER.match(text[:last], end):
-            continue  # "12 photos", "25 guests": a count
+        if not _ends_as_money(text, end, last):
+            continue  # "12 photos", "25 guests", "10 à 12 heures": a count
         cues = list(_CUE.finditer(text, first, start))
         cue_before = bool(cues) and _close_after(text, cues[-1].end(), start)
         if cue_before or (rate and (cues or _CUE.search(text, end, last))):
@@ -348,9 +364,10 @@ def _word_amounts(text: str, sentences: _Sentences, taken: list[tuple[int, int]]
             start, end = number.start, number.end
             currency = re.compile(rf"\s?{_CURRENCY_AFTER}").match(text, end)
             first, last = sentences.around(start, end)
-            if currency and not (
-                currency.group().strip().lower() in ("cent", "cents") and number.value >= 100
-            ):
+            word = currency.group().strip().lower() if currency else ""
+            if word in ("dollar", "pound", "euro", "buck") and number.value > 1:
+                continue  # "a million dollar question": an adjective, not an amount
+            if currency and not (word in ("cent", "cents") and number.value >= 100):
                 end = currency.end()
             elif any(w in numwords.GRAND for w in number.words):
                 pass  # "five grand" says money by itself
@@ -607,9 +624,14 @@ _FR_POSTCODE = rf"(?:\d{{5}}|\d{{2}}\s\d{{3}}|\d{{4}}(?=\s{_CAP}))"  # France; B
 _FR_TAIL = rf"(?:(?:\s*[,–-]\s*|\s*\n\s*|\s+){_FR_POSTCODE}\s+{_FR_TOWN})"
 _STREET_NUMBER = r"\d{1,4}(?:\s?(?:bis|ter|quater|[A-Da-d])\b)?,?\s"
 _FR_TYPES = vocab.alternation(vocab.FR_STREET_TYPES)
+# Without a number, a street needs a word that is a street in no other language ("Rue
+# Oberkampf") or a French particle ("Place de la République"): "Trafalgar Square Post
+# Office" is not a French address.
+_FR_PLAIN_TYPES = r"rue|avenue|boulevard|impasse|allée|chemin|quai"
 _FR_STREET = (
-    rf"(?:\b{_STREET_NUMBER})?(?i:\b(?:{_FR_TYPES}))\s{_FR_NAME}"
-    rf"|\b{_STREET_NUMBER}(?i:(?:{_FR_TYPES}))\s{_FR_LOWER_NAME}"
+    rf"\b{_STREET_NUMBER}(?i:(?:{_FR_TYPES}))\s(?:{_FR_NAME}|{_FR_LOWER_NAME})"
+    rf"|(?i:\b(?:{_FR_PLAIN_TYPES}))\s{_FR_NAME}"
+    rf"|(?i:\b(?:{_FR_TYPES}))\s{_PARTICLE}\s?{_FR_NAME}"
 )
 _FR_ZONE = (
     rf"\b(?:{vocab.alternation(vocab.FR_ZONES)})\s{_FR_NAME}"

@@ -322,6 +322,14 @@ AMOUNT_FOLLOWERS = (
     "est",
     "was",
     "était",
+    # determiners that open a time phrase: "from 350 to 450 this year"
+    "this",
+    "that",
+    "last",
+    "next",
+    "ce",
+    "cet",
+    "cette",
 )
 # Nouns that name a thing by its number ("page 12", "épisode 450", "n° 1200"): the number
 # after them is a label, never an amount.
