@@ -69,7 +69,7 @@ _MASKED = re.compile(r"^[x*._-]+$", re.IGNORECASE)
 
 
 def emails(text: str) -> Iterator[Hit]:
-    taken: list[tuple[int, int]] = []
+    taken: _Taken = []
     for pattern, score in ((_EMAIL, 1.0), (_EMAIL_WEAK, 0.85)):
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -242,8 +242,12 @@ _TIME_OR_ORDINAL = re.compile(
 )
 
 
+_UNIT_RE = re.compile(_UNIT)
+_WORD_CURRENCY = re.compile(rf"\s?{_CURRENCY_AFTER}")
+
+
 def _unit_end(text: str, end: int) -> int:
-    match = re.compile(_UNIT).match(text, end)
+    match = _UNIT_RE.match(text, end)
     return match.end() if match and match.end() > end else end
 
 
@@ -253,38 +257,49 @@ _RANGE_END = re.compile(
 _RANGE_START = re.compile(rf"(?P<amount>{_NUMBER}){_MULT}\s?(?:et|and|to|à|ou|or)\s?$")
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Taken:
+    """Characters already inside a found amount: overlap checks in the span's length."""
+
+    def __init__(self, text: str):
+        self.mask = bytearray(len(text) + 1)
+        self.starts: set[int] = set()
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+        self.starts.add(start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
 
 
 def prices(text: str) -> Iterator[Hit]:
-    taken: list[tuple[int, int]] = []
+    taken, marked = _Taken(text), _Taken(text)
     sentences = _Sentences(text)
     for match in _PRICE_WITH_CURRENCY.finditer(text):
         start, end = match.start(), _unit_end(text, match.end())
-        taken.append((start, end))
+        taken.add(start, end)
+        marked.add(start, end)  # amounts with their own currency marker
         yield Hit("PRICE", start, end, 0.95)
         # The first amount of a range takes the second's currency: "entre 250 et 350 €".
         before = _RANGE_START.search(text[max(0, start - 24) : start])
         if before and not _YEAR.match(before.group("amount")):
             offset = max(0, start - 24)
             first = (offset + before.start("amount"), offset + before.end("amount"))
-            if not _overlaps(taken, *first):
-                taken.append(first)
+            if not taken.overlaps(*first):
+                taken.add(*first)
                 yield Hit("PRICE", first[0], first[1], 0.9)
-    marked = list(taken)  # amounts with their own currency marker
     yield from _word_amounts(text, sentences, taken)
     for match in _CONTEXT_PRICE.finditer(text):
         start, end = match.start("amount"), match.end("amount")
         amount = match.group("amount").strip()
-        if _overlaps(taken, start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
+        if taken.overlaps(start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
             continue  # "budget 3" is rarely money
         first, last = sentences.around(start, end)
         if first > match.start():
             continue  # the money word belongs to the sentence before
         if not _ends_as_money(text, end, last):
             continue  # "on a payé 12 photos": a count after a money word
-        taken.append((start, end))
+        taken.add(start, end)
         yield Hit("PRICE", start, _unit_end(text, end), 0.8)
         yield from _range_end(text, end, taken)
     yield from _sentence_amounts(text, sentences, taken, marked)
@@ -301,16 +316,16 @@ def _ends_as_money(text: str, end: int, last: int) -> bool:
     second = _RANGE_ANY.match(text, end)
     if second:
         return second.end() >= last or _ends_as_money(text, second.end(), last)
-    return bool(_FOLLOWER.match(text[:last], end))
+    return bool(_FOLLOWER.match(text, end, last))
 
 
-def _range_end(text: str, end: int, taken: list[tuple[int, int]]) -> Iterator[Hit]:
+def _range_end(text: str, end: int, taken: _Taken) -> Iterator[Hit]:
     """ "between 250 and 350 a day": the second amount of a range too."""
     second = _RANGE_END.match(text, end)
     if second and not _YEAR.match(second.group("amount")):
         span = (second.start("amount"), second.end("amount"))
-        if not _overlaps(taken, *span):
-            taken.append(span)
+        if not taken.overlaps(*span):
+            taken.add(*span)
             yield Hit("PRICE", span[0], span[1], 0.8)
 
 
@@ -318,14 +333,14 @@ _LISTED = re.compile(r"[ \t]*[,;/][ \t]*(?:[^\W\d]+[ \t]*:?[ \t]*){0,2}")
 
 
 def _sentence_amounts(
-    text: str, sentences: _Sentences, taken: list[tuple[int, int]], marked: list[tuple[int, int]]
+    text: str, sentences: _Sentences, taken: _Taken, marked: _Taken
 ) -> Iterator[Hit]:
     """Bare amounts in a sentence about money: "she charges 90 a day", "on m'a proposé
     1 200 pour le tournage", "my day rate went from 350 to 450"."""
     for match in _BARE_AMOUNT.finditer(text):
         start, end = match.start("amount"), match.end("amount")
         amount = match.group("amount").strip()
-        if _overlaps(taken, start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
+        if taken.overlaps(start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
             continue
         if _LABEL_BEFORE.search(text[max(0, start - 16) : start]):
             continue  # "page 12", "n° 450", "in 30"
@@ -333,9 +348,9 @@ def _sentence_amounts(
             continue
         first, last = sentences.around(start, end)
         listed = _LISTED.match(text, end)
-        if listed and any(s == listed.end() for s, _ in marked):
+        if listed and listed.end() in marked.starts:
             # "adultes 12, enfants 6 €": an item of a list whose last price has the marker
-            taken.append((start, end))
+            taken.add(start, end)
             yield Hit("PRICE", start, end, 0.7)
             continue
         rate = _RATE.match(text, end)
@@ -344,7 +359,7 @@ def _sentence_amounts(
         cues = list(_CUE.finditer(text, first, start))
         cue_before = bool(cues) and _close_after(text, cues[-1].end(), start)
         if cue_before or (rate and (cues or _CUE.search(text, end, last))):
-            taken.append((start, end))
+            taken.add(start, end)
             yield Hit("PRICE", start, end, 0.7)
             yield from _range_end(text, end, taken)
 
@@ -355,14 +370,14 @@ def _close_after(text: str, cue_end: int, start: int) -> bool:
     return not re.search(r"\d", between) and len(between.split()) <= 5
 
 
-def _word_amounts(text: str, sentences: _Sentences, taken: list[tuple[int, int]]) -> Iterator[Hit]:
+def _word_amounts(text: str, sentences: _Sentences, taken: _Taken) -> Iterator[Hit]:
     """Amounts in words: "trois mille euros", "five grand", "half a million pounds"."""
     for run in numwords.runs(text):
         for number in run.numbers:
             if number.value <= 0 or number.digits.startswith("0") and number.value < 1:
                 continue
             start, end = number.start, number.end
-            currency = re.compile(rf"\s?{_CURRENCY_AFTER}").match(text, end)
+            currency = _WORD_CURRENCY.match(text, end)
             first, last = sentences.around(start, end)
             word = currency.group().strip().lower() if currency else ""
             if word in ("dollar", "pound", "euro", "buck") and number.value > 1:
@@ -377,9 +392,9 @@ def _word_amounts(text: str, sentences: _Sentences, taken: list[tuple[int, int]]
                 pass  # "a quarter million" in a sentence about a deal
             else:
                 continue
-            if _overlaps(taken, start, end):
+            if taken.overlaps(start, end):
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             yield Hit("PRICE", start, end, 0.85)
 
 
@@ -612,7 +627,7 @@ def secrets(text: str) -> Iterator[Hit]:
 # One span from the street (or zone, or postal box) to the town or postcode. The street
 # types and particles are closed classes kept in ``vocab``.
 _PARTICLE = rf"(?:{vocab.alternation(vocab.FR_NAME_PARTICLES)})"
-_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*"
+_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w'’]*"  # no hyphen inside: it is the separator, never ambiguous
 _FR_NAME = rf"(?:{_PARTICLE}\s?)?{_CAP}(?:(?:\s|-)(?:{_PARTICLE}[\s-]?)?{_CAP})*"  # rue de la Paix
 _FR_LOWER_NAME = rf"(?:{_PARTICLE}\s?)?[a-zéèêàâîôûç][\w'’-]+"  # after a number: 3 rue des lilas
 _FR_TOWN = (
