@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sanitize.detect import checksums
+from sanitize.detect import checksums, numwords, vocab
 
 
 @dataclass(frozen=True)
@@ -20,56 +21,187 @@ class Hit:
 
 Recognizer = Callable[[str], Iterator[Hit]]
 
+# -- sentences -------------------------------------------------------------------------
+# A sentence ends at ., ! or ? followed by a space, or at a line break: what a number means
+# is read from its own sentence, never from the one before.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\s\"'»”)\]]+|\n")
+
+
+class _Sentences:
+    def __init__(self, text: str):
+        self.breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
+        self.text = text
+
+    def around(self, start: int, end: int | None = None) -> tuple[int, int]:
+        end = start if end is None else end
+        index = bisect.bisect_right(self.breaks, start)
+        first = self.breaks[index - 1] if index else 0
+        after = bisect.bisect_left(self.breaks, end)
+        last = self.breaks[after] if after < len(self.breaks) else len(self.text)
+        return first, last
+
+
 # -- EMAIL -----------------------------------------------------------------------------
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
-    r"(?:@|\s?[\[(]\s?(?:at|arobase)\s?[\])]\s?)"
-    r"[A-Za-z0-9-]+(?:(?:\.|\s?[\[(]\s?(?:dot|point)\s?[\])]\s?)[A-Za-z0-9-]+)*"
-    r"(?:\.|\s?[\[(]\s?(?:dot|point)\s?[\])]\s?)[A-Za-z]{2,}\b"
+# Obfuscated addresses: "lea.martin (at) orange (point) fr", "jdoe AT proton DOT me",
+# "nom arobase gmail point com". A bracketed or capitalised at-word, or "arobase", is never
+# prose; a bare "at" or "chez" is, so it only counts with a bare dot-word and a common TLD.
+_USER = r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
+_OPEN, _CLOSE = r"\s?[\[({<]\s?", r"\s?[\])}>]\s?"
+_AT_STRONG = (
+    rf"(?:@|{_OPEN}(?:at|AT|arobase|arrobase|@){_CLOSE}|\s(?:AT|arobase|arrobase|ARROBASE)\s)"
 )
+_DOT_STRONG = rf"(?:\.|{_OPEN}(?:dot|DOT|point|POINT|\.){_CLOSE}|\s(?:dot|DOT|point|POINT)\s)"
+_EMAIL = re.compile(
+    rf"{_USER}{_AT_STRONG}[A-Za-z0-9-]+(?:{_DOT_STRONG}[A-Za-z0-9-]+)*{_DOT_STRONG}[A-Za-z]{{2,24}}\b"
+)
+# The generic and country TLDs that appear in addresses people write out; two-letter codes
+# that are also French or English words (de, en, la, it...) are left out on purpose.
+_COMMON_TLDS = (
+    "com|net|org|fr|be|ch|ca|uk|io|co|eu|info|biz|dev|app|me|us|lu|mc|re|nc|pf|qc|edu|gouv"
+)
+_EMAIL_WEAK = re.compile(
+    rf"{_USER}\s(?:at|chez)\s[a-z0-9-]+(?:\s(?:dot|point)\s[a-z0-9-]+)*"
+    rf"\s(?:dot|point)\s(?:{_COMMON_TLDS})\b(?![-'’])"
+)
+_AT_ANY = re.compile(rf"({_AT_STRONG}|\s(?:at|chez)\s)")
+_DOT_ANY = re.compile(rf"{_DOT_STRONG}|\s(?:dot|point)\s")
+_MASKED = re.compile(r"^[x*._-]+$", re.IGNORECASE)
 
 
 def emails(text: str) -> Iterator[Hit]:
-    for match in _EMAIL.finditer(text):
-        yield Hit("EMAIL", match.start(), match.end(), 1.0)
+    taken: _Taken = []
+    for pattern, score in ((_EMAIL, 1.0), (_EMAIL_WEAK, 0.85)):
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            parts = _AT_ANY.split(match.group(), maxsplit=1)
+            user, domain = parts[0], parts[-1]
+            head = _DOT_ANY.split(domain)[0]
+            if _MASKED.match(user) and _MASKED.match(head):
+                continue  # "xxx@xxx.com": a template, not an address
+            taken.append((match.start(), match.end()))
+            yield Hit("EMAIL", match.start(), match.end(), score)
 
 
 # -- PHONE -----------------------------------------------------------------------------
-_SEP = r"[ .\-\u00a0]?"
-_PHONE = re.compile(
-    r"(?<![\w+])(?:"
-    # French: 06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78, 0033 (0)6 12 34 56 78
-    rf"(?:(?:\+|00)33{_SEP}(?:\(0\){_SEP})?|0)[1-9](?:{_SEP}\d{{2}}){{4}}"
-    # International: +44 20 7946 0958, +1 (415) 555-0132, +49 30 1234567
-    rf"|(?:\+|00)[1-9]\d{{0,2}}{_SEP}(?:\(\d{{1,4}}\){_SEP})?\d{{1,4}}(?:{_SEP}\d{{2,4}}){{1,4}}"
-    # North American without a country code: (415) 555-0132, 415-555-0132
-    r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}"
-    # UK and other national numbers: 07700 900123, 020 7946 0958
-    r"|\b0\d{3,4}[ .-]?\d{3}[ .-]?\d{3,4}"
-    r")(?![\w])"
+# Any run of digit groups joined by spaces, dots, dashes, slashes or parentheses; what it
+# starts with and how many digits it holds decide whether it is a phone number.
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w+#/\\.,:-])(?:\+|00)?\(?\+?\d[\d \u00a0.\-/()]{5,26}\d(?![\w/]|[.,-]\d)"
+)
+_PHONE_SEP = re.compile(r"[ \u00a0]?\(0\)[ \u00a0]?|[ \u00a0]?[()][ \u00a0]?|[ \u00a0.\-/]+")
+_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{2,4}")
+_NANP = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[-. /])\d{3}[-. ]\d{4}$")
+_PHONE_WORD_CUE = re.compile(
+    r"(?:t[ée]l[ée]?(?:phone)?|phone|call|appel\w*|mobile|portable|cell|fax|whatsapp|sms"
+    r"|joindre|reach|numéro|number|☎|📞)\W{0,12}$",
+    re.IGNORECASE,
+)
+_ID_BEFORE = re.compile(
+    r"(?:n°|nº|#|ref\.?|réf\.?|order|commande|facture|invoice|siret|siren)\W{0,3}$",
+    re.IGNORECASE,
 )
 
 
+def _phone_ok(value: str, before: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    if not 8 <= len(digits) <= 15 or value.count("(") != value.count(")"):
+        return False
+    if _DATE.fullmatch(value) or _ID_BEFORE.search(before):
+        return False
+    groups = [g for g in _PHONE_SEP.split(value.lstrip("+")) if g]
+    if any(len(g) > 6 for g in groups) and len(groups) > 1:
+        return False  # a long block and a short one: an identifier, not a phone
+    if len(set(_PHONE_SEP.findall(value.replace("(0)", "")))) > 3:
+        return False
+    if value.startswith(("+", "00")):
+        return True
+    if value.startswith(("0", "(0")):
+        return 9 <= len(digits) <= 12
+    if _NANP.match(value):
+        # "415 555 0132" with spaces only is also a count or an amount; dashes, dots or
+        # brackets, or a word like "call" before it, make it a phone.
+        return not re.fullmatch(r"[\d ]+", value) or bool(_PHONE_WORD_CUE.search(before))
+    return False
+
+
+def _trim_phone(text: str, start: int, end: int) -> tuple[int, int]:
+    # The candidate may run into a following group that is not part of the number
+    # ("06 12 34 56 78 - 14h"): keep the longest prefix that is still a phone.
+    value = text[start:end]
+    before = text[max(0, start - 30) : start]
+    while value and not _phone_ok(value, before):
+        cut = max(value.rfind(" "), value.rfind("-"), value.rfind("."), value.rfind("/"))
+        if cut <= 0:
+            return start, start
+        value = value[:cut].rstrip(" .-/(")
+    return start, start + len(value)
+
+
 def phones(text: str) -> Iterator[Hit]:
-    for match in _PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 8 <= len(digits) <= 15:
-            yield Hit("PHONE", match.start(), match.end(), 0.9)
+    for match in _PHONE_CANDIDATE.finditer(text):
+        start, end = _trim_phone(text, match.start(), match.end())
+        if end > start:
+            yield Hit("PHONE", start, end, 0.9)
+    yield from _spoken_phones(text)
+
+
+_COUNTRY_PREFIX = re.compile(r"(?:\+\s?(?P<code>\d{1,3})|(?P<plus>plus))\s*$", re.IGNORECASE)
+
+
+def _spoken_phones(text: str) -> Iterator[Hit]:
+    """Phone numbers in words: a run of number words that starts with zero (or a country
+    code) and says 8 to 15 digits."""
+    for run in numwords.runs(text):
+        numbers = list(run.numbers)
+        while numbers:
+            # A run may start with an ordinary number before the phone: skip to its zero.
+            prefix = _COUNTRY_PREFIX.search(text[max(0, numbers[0].start - 6) : numbers[0].start])
+            if numbers[0].digits.startswith("0") or prefix:
+                break
+            numbers.pop(0)
+        if not numbers or any(n.has_scale or not n.digits for n in numbers):
+            continue
+        digits = "".join(n.digits for n in numbers)
+        start = numbers[0].start
+        prefix = _COUNTRY_PREFIX.search(text[max(0, start - 6) : start])
+        if prefix and not digits.startswith("0"):
+            start = max(0, start - 6) + prefix.start()
+            digits = (prefix.group("code") or "") + digits
+        if 8 <= len(digits) <= 15 and len(numbers) >= 4:
+            yield Hit("PHONE", start, numbers[-1].end, 0.85)
 
 
 # -- PRICE -----------------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-# Multipliers: "5k", "1.2M", "£1.5m" (an attached lower-case m), "3 millions".
-_MULT = r"(?:\s?(?:k|K|M|Md|mil(?:le)?s?|millions?)(?![a-zA-Z])|m(?![a-zA-Z²³]))?"
-_CURRENCY_AFTER = (
-    r"(?:€|EUR\b|eur\b|euros?\b|Euros?\b|\$|USD\b|dollars?\b|£|GBP\b|livres?\b|pounds?\b|"
-    r"CHF\b|francs?\s+suisses\b|CAD\b|AUD\b|¥|JPY\b|balles\b|bucks\b|quid\b)"
+# Multipliers: "5k", "1.2M", "£1.5m" (an attached lower-case m), "3 millions", "2 mille".
+_MULT = (
+    r"(?:\s?(?:k|K|M|Md|mil(?:le)?s?|millions?|milliards?|thousand|million|billion|bn)"
+    r"(?![a-zA-Z])|m(?![a-zA-Z²³]))?"
 )
-_CURRENCY_BEFORE = r"(?:€|\$|US\$|£|¥|EUR|USD|GBP|CHF|CAD|AUD)"
-_UNIT = r"(?:\s?/\s?(?:day|jour|j|h|hour|heure|month|mois|an|year|yr|week|semaine|post|pièce))?"
+_CURRENCY_WORD = rf"(?:{vocab.alternation(vocab.CURRENCY_WORDS)})\b"
+_CURRENCY_AFTER = (
+    rf"(?:€|EUR\b|eur\b|Euros?\b|\$|USD\b|£|GBP\b|CHF\b|CAD\b|AUD\b|¥|JPY\b|"
+    rf"(?:(?:d['’]\s?|de\s|of\s))?(?i:{_CURRENCY_WORD}))"
+)
+_CURRENCY_BEFORE = r"(?:€|\$|US\$|C\$|A\$|£|¥|EUR|USD|GBP|CHF|CAD|AUD)"
+_UNIT = (
+    # Kept only when glued to the amount ("£300/day"); the labelling policy leaves a spaced
+    # unit outside the span ("TJM 450 € / jour").
+    r"(?:/(?:day|jour|j|hour|hr|h|heure|month|mois|an|year|yr|week|semaine|post|pièce|"
+    r"word|mot)\b)?"
+)
+_DASH = r"\s?[-–—]\s?"
 _PRICE_WITH_CURRENCY = re.compile(
-    rf"(?<![\w.,])(?:(?:{_NUMBER}){_MULT}\s?(?:{_CURRENCY_AFTER}))"
+    # A compact range with one shared marker is one amount: "35–45 k€", "$2-3k".
+    rf"(?<![\w.,])(?:{_NUMBER}){_MULT}{_DASH}(?:{_NUMBER}){_MULT}\s?{_CURRENCY_AFTER}"
+    rf"|(?<![\w]){_CURRENCY_BEFORE}\s?(?:{_NUMBER}){_MULT}{_DASH}(?:{_NUMBER}){_MULT}(?![\d])"
+    rf"(?!\s?{_CURRENCY_BEFORE})"
+    rf"|(?<![\w.,])(?:(?:{_NUMBER}){_MULT}\s?{_CURRENCY_AFTER})"
     rf"|(?<![\w]){_CURRENCY_BEFORE}\s?(?:{_NUMBER}){_MULT}(?![\d])"
+    # Cents: "8c per word", "12¢".
+    r"|(?<![\w.,])\d{1,2}(?:[.,]\d)?\s?(?:c|¢|cts)(?=\s+(?:per|a|par|le|/)\s?(?:word|mot)\b|\s?/)"
+    r"|(?<![\w.,])\d{1,2}(?:[.,]\d)?¢"
 )
 # Amounts whose currency only the context gives: "TJM de 450", "budget 5K".
 _MONEY_WORDS = (
@@ -78,56 +210,192 @@ _MONEY_WORDS = (
     r"day rate|daily rate|rates?|fees?|budget|salary|price|pricing|cost|quote|invoice|"
     r"retainer|paid|pay[ée]?s?|payment|charges?|charging|factur\w*|bill(?:s|ed|ing)?)"
 )
+_NOT_MONEY_AFTER = rf"(?!\s?(?:{'|'.join(vocab.NOT_MONEY_UNITS)}))"
 _CONTEXT_PRICE = re.compile(
-    rf"\b{_MONEY_WORDS}\b(?:\s*[(:=]|\s+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|"
+    rf"\b{_MONEY_WORDS}\b(?:[ \t]*[(:=]|[ \t]+(?:de|d'|of|:|=|à|a|is|est|was|around|autour de|"
     rf"environ|about|between|entre|from|"
     rf"max|maximum|min|minimum|total|global|HT|TTC|brut|net|annuel|mensuel|~|≈|de\s+l'ordre\s+de))*"
-    rf"\s*(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)"
-    rf"(?!\s?(?:%|pour ?cent|percent|ans\b|years?\b|"
-    rf"followers|abonnés|posts?\b|vues|views|likes|jours\b|days\b|mois\b|months\b|h\b|heures\b|hours\b|"
-    rf"pages?\b|slides?\b|mots\b|words\b|personnes\b|people\b|participants\b))",
+    rf"[ \t]*(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)"
+    rf"{_NOT_MONEY_AFTER}",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_CUE = re.compile(rf"\b(?:{vocab.alternation(vocab.MONEY_CUES)})(?!\w)", re.IGNORECASE)
+_BARE_AMOUNT = re.compile(
+    rf"(?<![\w.,:/#+\-–°])(?P<amount>(?:{_NUMBER}){_MULT})(?![\w%°€$£¥]|[.,:/]\d|\s?[€$£¥%])"
+)
+_RATE = re.compile(
+    rf"\s?(?:(?:{vocab.alternation(vocab.RATE_LINKS)})\s?)"
+    rf"(?:{vocab.alternation(vocab.RATE_UNITS)})\b",
+    re.IGNORECASE,
+)
+_FOLLOWER = re.compile(
+    rf"\s*(?:$|[,;.!?)\]:]|(?:{vocab.alternation(vocab.AMOUNT_FOLLOWERS)})\b)",
+    re.IGNORECASE,
+)
+_LABEL_BEFORE = re.compile(
+    rf"(?:\b(?:{vocab.alternation(vocab.NUMBER_LABELS)})\.?|[#n°x×*]|\d\s?[x×])\s?$",
+    re.IGNORECASE,
+)
+_TIME_OR_ORDINAL = re.compile(
+    r"\s?(?:h\d|h\b|:\d|e\b|er\b|ère\b|ème\b|eme\b|st\b|nd\b|rd\b|th\b)", re.IGNORECASE
+)
+
+
+_UNIT_RE = re.compile(_UNIT)
+_WORD_CURRENCY = re.compile(rf"\s?{_CURRENCY_AFTER}")
 
 
 def _unit_end(text: str, end: int) -> int:
-    match = re.compile(_UNIT).match(text, end)
+    match = _UNIT_RE.match(text, end)
     return match.end() if match and match.end() > end else end
 
 
 _RANGE_END = re.compile(
     rf"\s?(?:et|and|to|à|-|–)\s?(?P<amount>(?:{_NUMBER}){_MULT})(?![\d%.,]?\d)(?!\s?%)"
 )
-_RANGE_START = re.compile(rf"(?P<amount>{_NUMBER}){_MULT}\s?(?:et|and|to|à|-|–)\s?$")
+_RANGE_START = re.compile(rf"(?P<amount>{_NUMBER}){_MULT}\s?(?:et|and|to|à|ou|or)\s?$")
+
+
+class _Taken:
+    """Characters already inside a found amount: overlap checks in the span's length."""
+
+    def __init__(self, text: str):
+        self.mask = bytearray(len(text) + 1)
+        self.starts: set[int] = set()
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+        self.starts.add(start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
 
 
 def prices(text: str) -> Iterator[Hit]:
-    taken: list[tuple[int, int]] = []
+    taken, marked = _Taken(text), _Taken(text)
+    sentences = _Sentences(text)
     for match in _PRICE_WITH_CURRENCY.finditer(text):
         start, end = match.start(), _unit_end(text, match.end())
-        taken.append((start, end))
+        taken.add(start, end)
+        marked.add(start, end)  # amounts with their own currency marker
         yield Hit("PRICE", start, end, 0.95)
-        # The first amount of a range takes the second's currency: "250 et 350 €".
+        # The first amount of a range takes the second's currency: "entre 250 et 350 €".
         before = _RANGE_START.search(text[max(0, start - 24) : start])
         if before and not _YEAR.match(before.group("amount")):
             offset = max(0, start - 24)
             first = (offset + before.start("amount"), offset + before.end("amount"))
-            taken.append(first)
-            yield Hit("PRICE", first[0], first[1], 0.9)
+            if not taken.overlaps(*first):
+                taken.add(*first)
+                yield Hit("PRICE", first[0], first[1], 0.9)
+    yield from _word_amounts(text, sentences, taken)
     for match in _CONTEXT_PRICE.finditer(text):
         start, end = match.start("amount"), match.end("amount")
         amount = match.group("amount").strip()
-        if any(s <= start < e for s, e in taken) or _YEAR.match(amount):
-            continue
-        if re.fullmatch(r"\d", amount):  # "budget 3" is rarely money
-            continue
+        if taken.overlaps(start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
+            continue  # "budget 3" is rarely money
+        first, last = sentences.around(start, end)
+        if first > match.start():
+            continue  # the money word belongs to the sentence before
+        if not _ends_as_money(text, end, last):
+            continue  # "on a payé 12 photos": a count after a money word
+        taken.add(start, end)
         yield Hit("PRICE", start, _unit_end(text, end), 0.8)
-        # "between 250 and 350 a day": the second amount of the range too.
-        second = _RANGE_END.match(text, end)
-        if second and not _YEAR.match(second.group("amount")):
-            taken.append((second.start("amount"), second.end("amount")))
-            yield Hit("PRICE", second.start("amount"), second.end("amount"), 0.8)
+        yield from _range_end(text, end, taken)
+    yield from _sentence_amounts(text, sentences, taken, marked)
+
+
+_RANGE_ANY = re.compile(rf"\s?(?:et|and|to|à|-|–)\s?(?:{_NUMBER}){_MULT}(?![\d.,]?\d)")
+
+
+def _ends_as_money(text: str, end: int, last: int) -> bool:
+    """What follows an amount lets it be money: a rate ("90 a day"), a small word that closes
+    it ("1 200 pour le tournage"), or a range whose other end does too ("10 et 12 %" does not)."""
+    if _RATE.match(text, end):
+        return True
+    second = _RANGE_ANY.match(text, end)
+    if second:
+        return second.end() >= last or _ends_as_money(text, second.end(), last)
+    return bool(_FOLLOWER.match(text, end, last))
+
+
+def _range_end(text: str, end: int, taken: _Taken) -> Iterator[Hit]:
+    """ "between 250 and 350 a day": the second amount of a range too."""
+    second = _RANGE_END.match(text, end)
+    if second and not _YEAR.match(second.group("amount")):
+        span = (second.start("amount"), second.end("amount"))
+        if not taken.overlaps(*span):
+            taken.add(*span)
+            yield Hit("PRICE", span[0], span[1], 0.8)
+
+
+_LISTED = re.compile(r"[ \t]*[,;/][ \t]*(?:[^\W\d]+[ \t]*:?[ \t]*){0,2}")
+
+
+def _sentence_amounts(
+    text: str, sentences: _Sentences, taken: _Taken, marked: _Taken
+) -> Iterator[Hit]:
+    """Bare amounts in a sentence about money: "she charges 90 a day", "on m'a proposé
+    1 200 pour le tournage", "my day rate went from 350 to 450"."""
+    for match in _BARE_AMOUNT.finditer(text):
+        start, end = match.start("amount"), match.end("amount")
+        amount = match.group("amount").strip()
+        if taken.overlaps(start, end) or _YEAR.match(amount) or re.fullmatch(r"\d", amount):
+            continue
+        if _LABEL_BEFORE.search(text[max(0, start - 16) : start]):
+            continue  # "page 12", "n° 450", "in 30"
+        if _TIME_OR_ORDINAL.match(text, end):
+            continue
+        first, last = sentences.around(start, end)
+        listed = _LISTED.match(text, end)
+        if listed and listed.end() in marked.starts:
+            # "adultes 12, enfants 6 €": an item of a list whose last price has the marker
+            taken.add(start, end)
+            yield Hit("PRICE", start, end, 0.7)
+            continue
+        rate = _RATE.match(text, end)
+        if not _ends_as_money(text, end, last):
+            continue  # "12 photos", "25 guests", "10 à 12 heures": a count
+        cues = list(_CUE.finditer(text, first, start))
+        cue_before = bool(cues) and _close_after(text, cues[-1].end(), start)
+        if cue_before or (rate and (cues or _CUE.search(text, end, last))):
+            taken.add(start, end)
+            yield Hit("PRICE", start, end, 0.7)
+            yield from _range_end(text, end, taken)
+
+
+def _close_after(text: str, cue_end: int, start: int) -> bool:
+    """The amount follows its money word closely, with no other number in between."""
+    between = text[cue_end:start]
+    return not re.search(r"\d", between) and len(between.split()) <= 5
+
+
+def _word_amounts(text: str, sentences: _Sentences, taken: _Taken) -> Iterator[Hit]:
+    """Amounts in words: "trois mille euros", "five grand", "half a million pounds"."""
+    for run in numwords.runs(text):
+        for number in run.numbers:
+            if number.value <= 0 or number.digits.startswith("0") and number.value < 1:
+                continue
+            start, end = number.start, number.end
+            currency = _WORD_CURRENCY.match(text, end)
+            first, last = sentences.around(start, end)
+            word = currency.group().strip().lower() if currency else ""
+            if word in ("dollar", "pound", "euro", "buck") and number.value > 1:
+                continue  # "a million dollar question": an adjective, not an amount
+            if currency and not (word in ("cent", "cents") and number.value >= 100):
+                end = currency.end()
+            elif any(w in numwords.GRAND for w in number.words):
+                pass  # "five grand" says money by itself
+            elif (number.has_scale or _RATE.match(text, end)) and (
+                _CUE.search(text, first, start) or _CUE.search(text, end, last)
+            ):
+                pass  # "a quarter million" in a sentence about a deal
+            else:
+                continue
+            if taken.overlaps(start, end):
+                continue
+            taken.add(start, end)
+            yield Hit("PRICE", start, end, 0.85)
 
 
 # -- IBAN, CREDIT CARD -----------------------------------------------------------------
@@ -149,8 +417,11 @@ def ibans(text: str) -> Iterator[Hit]:
 def cards(text: str) -> Iterator[Hit]:
     for match in _CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and digits[0] in "23456" and checksums.luhn(digits):
-            yield Hit("CREDIT_CARD", match.start(), match.end(), 1.0)
+        if not (13 <= len(digits) <= 19 and digits[0] in "23456" and checksums.luhn(digits)):
+            continue
+        if len(digits) == 14 and checksums.siret(digits) and _company_number(text, match):
+            continue  # a SIRET that happens to pass Luhn, as every SIRET does
+        yield Hit("CREDIT_CARD", match.start(), match.end(), 1.0)
 
 
 # -- French identifiers ----------------------------------------------------------------
@@ -160,11 +431,31 @@ _NIR = re.compile(
     r"(?<![\d])[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[ABab])"
     r" ?\d{3} ?\d{3} ?\d{2}(?![\d])"
 )
-_COMPANY_CONTEXT = re.compile(r"\b(?:siret|siren|rcs|n°\s?tva|tva intra|immatricul)", re.IGNORECASE)
+# Words that say a number identifies a company (French registers, legal forms), read in the
+# sentence around the number.
+_COMPANY_CONTEXT = re.compile(
+    r"\b(?:siret|siren|rcs|n°\s?tva|tva\s+intra\w*|immatricul\w*|entreprise|soci[ée]t[ée]|"
+    r"sas|sasu|sarl|eurl|sci|auto-?entrepreneur|micro-?entreprise|registre|kbis|"
+    r"company|registered|registration)\b",
+    re.IGNORECASE,
+)
+_CARD_CONTEXT = re.compile(r"\b(?:carte|card|cb|visa|mastercard|amex)\b", re.IGNORECASE)
 
 
 def _context_before(text: str, start: int, width: int = 40) -> bool:
-    return bool(_COMPANY_CONTEXT.search(text[max(0, start - width) : start]))
+    if _COMPANY_CONTEXT.search(text[max(0, start - width) : start]):
+        return True
+    first, last = _Sentences(text).around(start)
+    return bool(_COMPANY_CONTEXT.search(text, first, last))
+
+
+def _company_number(text: str, match: re.Match[str]) -> bool:
+    """A 14-digit number grouped 3-3-3-5 is a SIRET; so is any one the sentence calls one."""
+    if re.fullmatch(r"\d{3} \d{3} \d{3} \d{5}", match.group()):
+        return True
+    first, last = _Sentences(text).around(match.start(), match.end())
+    sentence = text[first:last]
+    return bool(_COMPANY_CONTEXT.search(sentence)) and not _CARD_CONTEXT.search(sentence)
 
 
 def french_ids(text: str) -> Iterator[Hit]:
@@ -333,19 +624,55 @@ def secrets(text: str) -> Iterator[Hit]:
 
 
 # -- postal addresses (LOCATION) -------------------------------------------------------
+# One span from the street (or zone, or postal box) to the town or postcode. The street
+# types and particles are closed classes kept in ``vocab``.
+_PARTICLE = rf"(?:{vocab.alternation(vocab.FR_NAME_PARTICLES)})"
+_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w'’]*"  # no hyphen inside: it is the separator, never ambiguous
+_FR_NAME = rf"(?:{_PARTICLE}\s?)?{_CAP}(?:(?:\s|-)(?:{_PARTICLE}[\s-]?)?{_CAP})*"  # rue de la Paix
+_FR_LOWER_NAME = rf"(?:{_PARTICLE}\s?)?[a-zéèêàâîôûç][\w'’-]+"  # after a number: 3 rue des lilas
+_FR_TOWN = (
+    rf"[A-ZÉÈÊÀÂÎÔ][\w'’]*(?:[\s-](?:(?:{_PARTICLE}|lès|sur|sous|en)[\s-])?"
+    r"(?!Cedex|CEDEX)[A-ZÉÈÊÀÂÎÔ][\w'’]*)*"
+    r"(?:\s(?:Cedex|CEDEX)(?:\s\d{1,2})?)?"
+)
+_FR_POSTCODE = rf"(?:\d{{5}}|\d{{2}}\s\d{{3}}|\d{{4}}(?=\s{_CAP}))"  # France; Belgium, Switzerland
+_FR_TAIL = rf"(?:(?:\s*[,–-]\s*|\s*\n\s*|\s+){_FR_POSTCODE}\s+{_FR_TOWN})"
+_STREET_NUMBER = r"\d{1,4}(?:\s?(?:bis|ter|quater|[A-Da-d])\b)?,?\s"
+_FR_TYPES = vocab.alternation(vocab.FR_STREET_TYPES)
+# Without a number, a street needs a word that is a street in no other language ("Rue
+# Oberkampf") or a French particle ("Place de la République"): "Trafalgar Square Post
+# Office" is not a French address.
+_FR_PLAIN_TYPES = r"rue|avenue|boulevard|impasse|allée|chemin|quai"
+_FR_STREET = (
+    rf"\b{_STREET_NUMBER}(?i:(?:{_FR_TYPES}))\s(?:{_FR_NAME}|{_FR_LOWER_NAME})"
+    rf"|(?i:\b(?:{_FR_PLAIN_TYPES}))\s{_FR_NAME}"
+    rf"|(?i:\b(?:{_FR_TYPES}))\s{_PARTICLE}\s?{_FR_NAME}"
+)
+_FR_ZONE = (
+    rf"\b(?:{vocab.alternation(vocab.FR_ZONES)})\s{_FR_NAME}"
+    rf"|\b(?:{vocab.alternation(vocab.FR_POSTAL_BOXES)})\s?\d{{1,6}}"
+)
+_EN_TYPES = vocab.alternation(vocab.EN_STREET_TYPES)
+_EN_NAME = r"[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,3}"
+_EN_TOWN = r"[A-Z][a-z][\w'’-]*(?:\s[A-Z][a-z][\w'’-]*){0,2}"
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+_US_STATE_ZIP = r"[A-Z]{2}\s\d{5}(?:-\d{4})?"
+_CA_POSTCODE = r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"
+_EN_END = rf"(?:{_UK_POSTCODE}|{_US_STATE_ZIP}|{_CA_POSTCODE})\b"
+_EN_ADDRESS = (
+    rf"\b\d{{1,5}}[A-Za-z]?,?\s{_EN_NAME}\s(?:{_EN_TYPES})(?![\w])"
+    # the town, then a postcode or a state and ZIP code; or the town alone at a line's end
+    rf"(?:,?\s{_EN_TOWN}(?:,?\s{_EN_END})|,?\s{_EN_END}|,\s{_EN_TOWN}(?=\s*(?:\n|$|\.\s|\.$)))?"
+)
 _ADDRESS = re.compile(
-    r"(?:\b\d{1,4}(?:\s?(?:bis|ter))?,?\s)?"
-    r"\b(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|passage|route)"
-    r"\s(?:(?:de|du|des|de la|d'|l')\s?)?[A-ZÉÈÀ][\w'’-]+(?:\s[A-ZÉÈÀ][\w'’-]+)*"
-    r"(?:,?\s\d{5}\s[A-ZÉÈ][\w-]+(?:[\s-][A-ZÉÈ][\w-]+)*)?"
-    r"|\b\d{1,5}\s[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)*\s(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
-    r"Lane|Boulevard|Blvd\.?|Drive|Dr\.|Court|Place|Square|Way)\b(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?"
+    rf"(?:{_FR_STREET}){_FR_TAIL}?|(?:{_FR_ZONE}){_FR_TAIL}|{_EN_ADDRESS}",
 )
 
 
 def addresses(text: str) -> Iterator[Hit]:
     for match in _ADDRESS.finditer(text):
-        yield Hit("LOCATION", match.start(), match.end(), 0.85)
+        value = match.group().rstrip(" ,.-–")
+        yield Hit("LOCATION", match.start(), match.start() + len(value), 0.85)
 
 
 RECOGNIZERS: dict[str, Recognizer] = {
