@@ -227,7 +227,7 @@ def test_number_words_grammar() -> None:
         ("From $300 to $450.", ["$300", "$450"]),
         ("They pay 8c per word.", ["8c"]),
         ("Payé 12 centimes le mot.", ["12 centimes"]),
-        ("Rate: $0.10/word.", ["$0.10/word"]),
+        ("Rate: $0.10/word.", ["$0.10"]),  # the rate unit stays outside (policy)
         ("Levée de 1,5 M€ bouclée.", ["1,5 M€"]),
         ("Salaire 45 K$ par an.", ["45 K$"]),
         ("I got paid 2.5k for it.", ["2.5k"]),
@@ -363,3 +363,17 @@ def test_a_whole_brief() -> None:
     assert ("LOCATION", "8 impasse des Tilleuls, 35000 Rennes") in result
     assert [t for t, _ in result].count("PHONE") == 1
     assert not [v for t, v in result if t == "PRICE" and "12" in v]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("trois mille euros", "[2–5 k€]"),
+        ("half a million pounds", "[0.5–1 M£]"),
+        ("five grand", "[5–10 k]"),
+    ],
+)
+def test_amounts_in_words_become_ranges(written: str, expected: str) -> None:
+    from sanitize.detect.rewrite import price_range
+
+    assert price_range(written) == expected

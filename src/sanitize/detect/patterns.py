@@ -185,12 +185,6 @@ _CURRENCY_AFTER = (
     rf"(?:(?:d['’]\s?|de\s|of\s))?(?i:{_CURRENCY_WORD}))"
 )
 _CURRENCY_BEFORE = r"(?:€|\$|US\$|C\$|A\$|£|¥|EUR|USD|GBP|CHF|CAD|AUD)"
-_UNIT = (
-    # Kept only when glued to the amount ("£300/day"); the labelling policy leaves a spaced
-    # unit outside the span ("TJM 450 € / jour").
-    r"(?:/(?:day|jour|j|hour|hr|h|heure|month|mois|an|year|yr|week|semaine|post|pièce|"
-    r"word|mot)\b)?"
-)
 _DASH = r"\s?[-–—]\s?"
 _PRICE_WITH_CURRENCY = re.compile(
     # A compact range with one shared marker is one amount: "35–45 k€", "$2-3k".
@@ -242,13 +236,7 @@ _TIME_OR_ORDINAL = re.compile(
 )
 
 
-_UNIT_RE = re.compile(_UNIT)
 _WORD_CURRENCY = re.compile(rf"\s?{_CURRENCY_AFTER}")
-
-
-def _unit_end(text: str, end: int) -> int:
-    match = _UNIT_RE.match(text, end)
-    return match.end() if match and match.end() > end else end
 
 
 _RANGE_END = re.compile(
@@ -276,7 +264,7 @@ def prices(text: str) -> Iterator[Hit]:
     taken, marked = _Taken(text), _Taken(text)
     sentences = _Sentences(text)
     for match in _PRICE_WITH_CURRENCY.finditer(text):
-        start, end = match.start(), _unit_end(text, match.end())
+        start, end = match.start(), match.end()
         taken.add(start, end)
         marked.add(start, end)  # amounts with their own currency marker
         yield Hit("PRICE", start, end, 0.95)
@@ -300,7 +288,7 @@ def prices(text: str) -> Iterator[Hit]:
         if not _ends_as_money(text, end, last):
             continue  # "on a payé 12 photos": a count after a money word
         taken.add(start, end)
-        yield Hit("PRICE", start, _unit_end(text, end), 0.8)
+        yield Hit("PRICE", start, end, 0.8)
         yield from _range_end(text, end, taken)
     yield from _sentence_amounts(text, sentences, taken, marked)
 

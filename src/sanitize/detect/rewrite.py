@@ -65,7 +65,11 @@ def _amount(value: str) -> tuple[float | None, str, str]:
     currency = next((symbol for pattern, symbol in CURRENCIES if pattern.search(body)), "")
     number = re.search(r"\d[\d \u00a0\u202f.,]*", body)
     if not number:
-        return None, currency, unit
+        # Written in words ("trois mille euros", "five grand"): the words give the value.
+        from sanitize.detect import numwords
+
+        values = [n.value for run in numwords.runs(body) for n in run.numbers]
+        return (max(values) if values else None), currency, unit
     raw = number.group().strip().replace("\u00a0", " ").replace("\u202f", " ")
     # 1,200 or 1.200 with three digits after: thousands; 2,5 or 2.50: decimals.
     groups = re.split(r"[ .,]", raw)
@@ -94,7 +98,7 @@ def price_range(value: str) -> str:
     mantissa = amount / 10**exponent
     low, high = (1, 2) if mantissa < 2 else (2, 5) if mantissa < 5 else (5, 10)
     low, high = low * 10**exponent, high * 10**exponent
-    scale, prefix = (1e6, "M") if high > 1e6 else (1e3, "k") if high >= 1e3 else (1, "")
+    scale, prefix = (1e6, "M") if high >= 1e6 else (1e3, "k") if high >= 1e3 else (1, "")
 
     def number(x: float) -> str:
         scaled = x / scale
