@@ -55,8 +55,8 @@ def keep_name(text: str, hit: Hit) -> bool:
         return False
     if not value[:1].isupper():
         return False  # models tag lower-case common words in informal text
-    if value.isupper() and len(value) <= 6 and len(tokens) == 1:
-        return False  # acronyms: TJM, SEO, HT
+    if hit.type == "LOCATION" and value.isupper() and len(value) <= 6 and len(tokens) == 1:
+        return False  # acronyms: TJM, SEO, HT (names.py judges names in capitals)
     if any(len(t) == 1 and t.isalpha() and t.isupper() for t in tokens):
         return False  # anonymised names: "Marque X", "Client A"
     line = _line(text, hit.start).strip()

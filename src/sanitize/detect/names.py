@@ -34,13 +34,14 @@ FAME_EXCESS = 2.0
 MODEL_SCORE = 0.85
 RULE_SCORE = 0.8
 
+_UPPER = "A-ZÀ-ÖØ-Þ"
 # Context cues are grammar, not data about names: the words that introduce a person.
 _GREETING = (
     r"bonjour|bonsoir|salut|coucou|hello|hi|hey|dear|cher|chère|merci|thanks|thank\s+you|"
     r"bises|bisous|cheers|bravo|félicitations|congrats|welcome|bienvenue"
 )
 _TITLE = (
-    r"mme|mmes|mlle|madame|mademoiselle|monsieur|messieurs|m\.|mr|mrs|ms|miss|dr|docteur|"
+    r"mm|mme|mmes|mlle|madame|mademoiselle|monsieur|messieurs|m\.|mr|mrs|ms|miss|dr|docteur|"
     r"doctor|maître|me|prof|professeur|professor|sir"
 )
 _INTRODUCER = (
@@ -56,13 +57,25 @@ _SIGN_OFFS = (
 _SIGN_OFF = re.compile(rf"^\W*(?:{_SIGN_OFFS})\W*$", re.IGNORECASE)
 _AFTER_SIGN_OFF = re.compile(rf"(?:^|\W)(?:{_SIGN_OFFS})[ \t]*,[ \t]*$", re.IGNORECASE)
 _BEFORE_GREETING = re.compile(rf"(?:^|\W)(?:{_GREETING})[\s,!]*$", re.IGNORECASE)
-_BEFORE_TITLE = re.compile(rf"(?:^|\W)(?:{_TITLE})\.?\s+$", re.IGNORECASE)
+# A title, possibly followed by a list of names: "MM. DION, MARCDARGENT et VAN DEN BROUCKE".
+_BEFORE_TITLE = re.compile(
+    rf"(?:^|\W)(?i:{_TITLE})\.?\s+(?:[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’-]*)*"
+    r"\s*(?:,|\bet\b|\band\b)\s*)*$"
+)
+_DETERMINER = re.compile(
+    r"\b(?:the|a|an|our|your|le|la|les|l['’]|un|une|du|des|ce|cette|au|aux)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+# Context that names someone by itself; "avec", "pour", "and" only help a known name.
+STRONG_CUES = ("title", "greeting", "signature", "possessive", "role")
 _BEFORE_INTRODUCER = re.compile(rf"(?:^|\W)(?:{_INTRODUCER})\s+$", re.IGNORECASE)
 _TITLE_ONLY = re.compile(rf"(?:{_TITLE})\.?", re.IGNORECASE)
 # A run of capitalised words: "Julie Martin", "CLAIRE MOREAU", "Jean-Marc Le Goff".
-_UPPER = "A-ZÀ-ÖØ-Þ"
 _CAP_WORD = rf"[{_UPPER}][\w'’-]*"
-_RUN = re.compile(rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:(?:de|du|des|van|von|le|la|da|di|dos|bin|el)[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])")
+_RUN = re.compile(
+    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:(?:de|du|des|van|von|le|la|da|di|dos|bin|el)[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])"
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Places: streets are addresses; a place after a preposition in a sentence about the
 # writer or someone they know is tied to a person.
@@ -150,11 +163,10 @@ def famous(word: str, language: str) -> bool:
         return False
     ranks, bands = surnames(language)
     rank = ranks.get(fold(word))
-    if rank is None:
-        expected = bands[-1][1] - 0.5 if bands else 0.0  # rarer than any listed surname
-    else:
-        band = math.floor(math.log10(rank) * 2) / 2
-        expected = next((z for b, z in reversed(bands) if b <= band), bands[0][1])
+    if rank is None or not bands:
+        return False  # not a known surname: a famous name and a plain word look alike here
+    band = math.floor(math.log10(rank) * 2) / 2
+    expected = next((z for b, z in reversed(bands) if b <= band), bands[0][1])
     return written - expected >= FAME_EXCESS
 
 
@@ -217,43 +229,54 @@ def _strip_title(text: str, start: int, end: int) -> int:
 
 def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | None:
     """A run of capitalised words read as a name by the data and the context."""
-    value = text[start:end]
-    tokens = value.split()
+    tokens = text[start:end].split()
     cue = _cue(text, start, end)
-    first = _tokens(tokens[0])[0] if _tokens(tokens[0]) else tokens[0]
+    strong = cue in STRONG_CUES
+    first = tokens[0]
     if cue == "title":
-        if not ordinary(tokens[-1], language) or len(tokens) > 1 or text[start:end].istitle():
-            return Hit("PERSON", start, end, RULE_SCORE)
-    if not is_given(first):
-        return None
+        if len(tokens) > 1 or not ordinary(first, language) or _all_caps(first):
+            return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
+    if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
+        return None  # a lone word in capitals is an acronym (IBAN, ITP) unless titled
+    if _DETERMINER.search(text[max(0, start - 12) : start]):
+        return None  # "the Ward Councillor", "la Rose des vents"
+    alone = _whole_line(text, start, end)
     if len(tokens) >= 2:
         last = tokens[-1]
-        surname_like = is_surname(last) or _all_caps(last) or not ordinary(last, language)
-        if surname_like:
+        if is_surname(last) or not ordinary(last, language) or alone:
             return Hit("PERSON", start, end, RULE_SCORE)
-        end = start + len(tokens[0])  # "Hugo Prochaine étape": the name is the first word
-    if ordinary(first, language) and cue is None:
+        if not strong:
+            return None  # "Rose Garden", "Grace Period": a title-case phrase, not a name
+        end = start + len(first)
+    if ordinary(first, language) and not strong:
         return None
-    if cue in ("greeting", "signature", "possessive", "role", "title"):
+    if strong:
         return Hit("PERSON", start, end, RULE_SCORE)
     if _sentence_start(text, start):
         # "Mark the date", a heading: a first name opening a sentence needs a comma after it.
         return Hit("PERSON", start, end, RULE_SCORE) if text[end : end + 1] == "," else None
-    if zipf(first, language) >= ORDINARY_ZIPF + 2 and cue is None:
+    if zipf(first, language) >= ORDINARY_ZIPF + 2:
         return None  # "Paris", "France": given names too, but mostly written as words
     return Hit("PERSON", start, end, RULE_SCORE)
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """The words are all their line says (a list item, a signature, a byline)."""
+    line_start, line_end = _line_bounds(text, start)
+    return not text[line_start:start].strip(" \t-–—•*>·") and not text[end:line_end].strip(" \t,.;")
 
 
 def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
     """The name in a run of capitalised words, which may start with a greeting or a
     heading word ("Bonjour Camille", "Merci Zara", "Compte Rendu Julie Martin")."""
-    for word in re.finditer(r"\S+", run.group()):
+    group = re.sub(r"['’]s$", "", run.group())  # "Paul's"
+    for word in re.finditer(r"\S+", group):
         start = run.start() + word.start()
-        if start > run.start() and run.group()[word.start() - 1] not in " \t":
+        if start > run.start() and group[word.start() - 1] not in " \t":
             continue
         if re.fullmatch(r"(?:de|du|des|van|von|le|la|da|di|dos|bin|el)", word.group()):
             continue
-        hit = _person_from_run(text, start, run.end(), language)
+        hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
             return hit
     return None
@@ -262,27 +285,48 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
 def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
     """The model's PERSON, kept unless the data or the context say it is not one."""
     start = _strip_title(text, entity.start, entity.end)
-    end = entity.end
+    newline = text.find("\n", start, entity.end)
+    end = newline if newline >= 0 else entity.end  # a byline glued to the next lines
+    end = start + len(text[start:end].rstrip(" \t-–—,;:"))
     value = text[start:end]
     tokens = _tokens(value)
     if not tokens or not value[:1].isupper() or text[start - 1 : start] in ("@", "#"):
         return None  # handles and hashtags are left to the handle policy
     cue = _cue(text, start, end)
-    if not entity.proper and cue is None:
+    strong = cue in STRONG_CUES
+    if not entity.proper and not strong:
         return None  # a verb or a common noun the model took for a name
     if len(tokens) == 1:
         word = tokens[0]
+        if _all_caps(word) and len(word) <= 6 and cue != "title":
+            return None  # an acronym: TJM, SEO, ITP
         if ordinary(word, language) and cue != "title":
             return None
-        if not (is_given(word) or is_surname(word)) and cue in (None, "introducer"):
+        if not (is_given(word) or is_surname(word)) and not strong:
             return None  # an unknown word with nothing to say it names someone: "Canva"
+        if not strong and _DETERMINER.search(text[max(0, start - 12) : start]):
+            return None
         if cue is None and (_sentence_start(text, start) or fold(word) in _lower_words(text)):
             return None
-    elif cue is None and ordinary(tokens[0], language):
+    elif not strong and ordinary(tokens[0], language):
         return None  # "Objectif Lune", "Brand photography": names start with a name
-    elif cue is None and not any(is_given(t) or is_surname(t) for t in tokens):
-        if any(ordinary(t, language) or not t.istitle() for t in tokens):
-            return None  # "My API"
+    elif (
+        not strong
+        and ordinary(tokens[-1], language)
+        and not is_surname(tokens[-1])
+        and (
+            len(tokens) > 2
+            or not is_given(tokens[0])
+            or _DETERMINER.search(text[max(0, start - 12) : start])
+        )
+    ):
+        return None  # "the Ward Councillor", "Royal Mint Court": a title-case phrase
+    elif (
+        not strong
+        and not any(is_given(t) or is_surname(t) for t in tokens)
+        and any(ordinary(t, language) or not t.istitle() for t in tokens)
+    ):
+        return None  # "My API"
     return Hit("PERSON", start, end, MODEL_SCORE)
 
 
@@ -342,7 +386,7 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
             continue
         persons.append(hit)
     persons = [h for h in persons if not _public(text, h, language)]
-    persons += _other_mentions(text, persons)
+    persons += _other_mentions(text, persons, language)
     places = [
         Hit("LOCATION", e.start, e.end, MODEL_SCORE)
         for e in entities
@@ -351,21 +395,30 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
     return persons + places
 
 
-def _other_mentions(text: str, persons: list[Hit]) -> list[Hit]:
+def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
     """Every mention counts: "Julie Martin ... Julie ... MARTIN" once the full name is known."""
-    parts = set()
+    full, parts = set(), set()
     for hit in persons:
         tokens = _tokens(text[hit.start : hit.end])
         if len(tokens) >= 2:
-            parts.update(t for t in tokens if len(t) > 2)
+            full.add(" ".join(tokens))
+            # A lone part is the person only if it reads as a name, not as a word.
+            parts.update(
+                t
+                for t in tokens
+                if len(t) > 2 and (is_given(t) or is_surname(t) or not ordinary(t, language))
+            )
     found: list[Hit] = []
     taken = list(persons)
-    for part in parts:
+    # Whole names first, so that "Chris Punter's" is one mention, not two.
+    for part in [*sorted(full, key=len, reverse=True), *sorted(parts)]:
         for match in re.finditer(rf"(?<![\w@.]){re.escape(part)}(?![\w@])", text, re.IGNORECASE):
             if not match.group()[:1].isupper():
                 continue
             if any(h.start < match.end() and match.start() < h.end for h in taken):
                 continue
+            if _DETERMINER.search(text[max(0, match.start() - 12) : match.start()]):
+                continue  # "the Ward": a word, not the person
             hit = Hit("PERSON", match.start(), match.end(), RULE_SCORE)
             taken.append(hit)
             found.append(hit)
