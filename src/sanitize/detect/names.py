@@ -73,8 +73,9 @@ _BEFORE_INTRODUCER = re.compile(rf"(?:^|\W)(?:{_INTRODUCER})\s+$", re.IGNORECASE
 _TITLE_ONLY = re.compile(rf"(?:{_TITLE})\.?", re.IGNORECASE)
 # A run of capitalised words: "Julie Martin", "CLAIRE MOREAU", "Jean-Marc Le Goff".
 _CAP_WORD = rf"[{_UPPER}][\w'’-]*"
+_PARTICLE = r"(?:de|du|des|van|von|le|la|da|di|dos|bin|el)"  # "Van Den Broucke", "de Rivoli"
 _RUN = re.compile(
-    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:(?:de|du|des|van|von|le|la|da|di|dos|bin|el)[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])"
+    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Places: streets are addresses; a place after a preposition in a sentence about the
@@ -233,9 +234,8 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
     cue = _cue(text, start, end)
     strong = cue in STRONG_CUES
     first = tokens[0]
-    if cue == "title":
-        if len(tokens) > 1 or not ordinary(first, language) or _all_caps(first):
-            return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
+    if cue == "title" and (len(tokens) > 1 or not ordinary(first, language) or _all_caps(first)):
+        return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
     if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
         return None  # a lone word in capitals is an acronym (IBAN, ITP) unless titled
     if _DETERMINER.search(text[max(0, start - 12) : start]):
@@ -274,7 +274,7 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
         start = run.start() + word.start()
         if start > run.start() and group[word.start() - 1] not in " \t":
             continue
-        if re.fullmatch(r"(?:de|du|des|van|von|le|la|da|di|dos|bin|el)", word.group()):
+        if re.fullmatch(_PARTICLE, word.group()):
             continue
         hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
