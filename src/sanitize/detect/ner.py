@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,7 +63,10 @@ class NerEngine:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import spacy
 
-        pipeline = _load_french(model) if language == "fr" else None
+        with _builtin_factories_only():
+            pipeline = _load_french(model) if language == "fr" else None
+            if pipeline is None:
+                pipeline = _load(model)
         if pipeline is None:
             pipeline = spacy.load(model, exclude=EXCLUDED_PIPES)
         self.nlp = pipeline
@@ -82,6 +86,35 @@ class NerEngine:
                 entities.append(Entity(label, ent.start_char, ent.end_char, proper))
             found.append(entities)
         return found
+
+
+def _load(model: str):  # type: ignore[no-untyped-def]
+    try:
+        import spacy
+
+        return spacy.load(model, exclude=EXCLUDED_PIPES)
+    except Exception:
+        return None
+
+
+@contextmanager
+def _builtin_factories_only():  # type: ignore[no-untyped-def]
+    """Skip importing every installed spaCy plugin while a pipeline loads.
+
+    spaCy imports all packages that declare pipeline factories before building any
+    pipeline; Presidio declares one, and importing it costs seconds on every cold start.
+    The official pipelines only use spaCy's own factories; a pipeline that needs a plugin
+    fails to load here and is loaded again the normal way by the caller.
+    """
+    from spacy import util
+
+    plugins = util.registry._entry_point_factories
+    original = plugins.get_all
+    plugins.get_all = dict  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        plugins.get_all = original  # type: ignore[method-assign]
 
 
 def _load_french(model: str):  # type: ignore[no-untyped-def]
