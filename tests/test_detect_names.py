@@ -1,0 +1,118 @@
+"""Names and places on sentences unlike the benchmark drafts: names from no example list,
+capitals, greetings with brand-like names, imperatives, places in passing or tied to
+someone. Each case states the evidence the detector is expected to use."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanitize.config import Config
+from sanitize.detect import get_detector
+from sanitize.detect import names as evidence
+
+
+def found(text: str, language: str) -> list[tuple[str, str]]:
+    spans = get_detector(Config()).scan([text], language)[0]
+    return [(s.type, s.text) for s in spans if s.type in ("PERSON", "LOCATION")]
+
+
+def persons(text: str, language: str) -> list[str]:
+    return [v for t, v in found(text, language) if t == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        # Greetings and sign-offs name someone, even with a name that is also a brand.
+        ("Salut Claude, tu peux relire le devis avant jeudi ?", "fr", "Claude"),
+        ("Merci Zara pour les photos du shooting.", "fr", "Zara"),
+        ("Bises,\nLéonie", "fr", "Léonie"),
+        ("Thanks for the quick turnaround.\nCheers,\nMaddox", "en", "Maddox"),
+        ("Hey Priyanka, the invoice is attached.", "en", "Priyanka"),
+        # Titles, possessives, roles after a comma.
+        ("Rendez-vous confirmé avec Mme Vasseur mardi.", "fr", "Vasseur"),
+        ("I sent Dr Okonkwo the draft yesterday.", "en", "Okonkwo"),
+        ("Can you check Brandon's notes before Friday?", "en", "Brandon"),
+        ("Gaëlle Perrot, graphiste, nous rejoint en mars.", "fr", "Gaëlle Perrot"),
+        # Names in capitals.
+        ("Présents : SOLÈNE GUICHARD et l'équipe.", "fr", "SOLÈNE GUICHARD"),
+        ("Contact projet : Mathis LEBRETON.", "fr", "Mathis LEBRETON"),
+    ],
+)
+def test_names_found_from_context_and_data(text: str, language: str, name: str) -> None:
+    assert any(name in value for value in persons(text, language)), found(text, language)
+
+
+def test_names_after_a_title_in_a_list_of_members() -> None:
+    text = "Étaient présents : MM. BRISSET, FAUVEL et TISSOT, Mme RENOU."
+    assert {"BRISSET", "FAUVEL", "TISSOT", "RENOU"} <= set(persons(text, "fr"))
+
+
+def test_every_mention_of_a_known_name() -> None:
+    text = "Compte rendu rédigé par Noémie Carpentier. Noémie présentera le budget."
+    assert persons(text, "fr").count("Noémie") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Imperatives and ordinary words opening a line or a heading are not names.
+        ("Astuce : garde tes fichiers sources.\nTélécharge le modèle.", "fr"),
+        ("Objectif du mois : 3 nouveaux clients.\nRappel : facture avant le 5.", "fr"),
+        ("Synthétise ce texte en trois points.", "fr"),
+        ("Mark the date in your calendar.\nGrace Period Policy applies.", "en"),
+        ("# Wedding Photo Prices\nRoyal packages start in spring.", "en"),
+        # Acronyms and words in capitals.
+        ("Mon nouvel IBAN est dans le mail.", "fr"),
+        # Brands and software named as such.
+        ("I design everything in Figma and schedule posts with Buffer.", "en"),
+    ],
+)
+def test_capitalised_ordinary_words_are_not_names(text: str, language: str) -> None:
+    assert persons(text, language) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Les tarifs ont augmenté en France et en Allemagne cette année.", "fr"),
+        ("Remote work is growing across Europe and Canada.", "en"),
+        ("La conférence a eu lieu à Bruxelles, avec des intervenants du Japon.", "fr"),
+    ],
+)
+def test_places_in_passing_are_not_findings(text: str, language: str) -> None:
+    assert [v for t, v in found(text, language) if t == "LOCATION"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "place"),
+    [
+        ("Depuis l'an dernier, j'habite à Montreuil avec mon compagnon.", "fr", "Montreuil"),
+        ("Come by our studio in Leith any Tuesday.", "en", "Leith"),
+    ],
+)
+def test_places_tied_to_a_person_are_findings(text: str, language: str, place: str) -> None:
+    assert ("LOCATION", place) in found(text, language)
+
+
+def test_fame_is_measured_not_listed() -> None:
+    # A surname written far more often than surnames of its rank in the population.
+    assert evidence.famous("Macron", "fr")
+    assert not evidence.famous("Moreau", "fr")  # common surname, written as often as expected
+    assert not evidence.famous("Julie", "fr")  # given names are judged by context instead
+
+
+def test_ordinary_words_and_given_names_come_from_data() -> None:
+    assert evidence.ordinary("Astuce", "fr") and evidence.ordinary("Objectif", "fr")
+    assert not evidence.ordinary("Léonie", "fr") and evidence.is_given("Léonie")
+    assert evidence.is_surname("Lebreton")
+
+
+def test_data_files_say_where_they_come_from() -> None:
+    from importlib import resources
+
+    folder = resources.files("sanitize.detect") / "data"
+    for name in ("given_names.txt", "surnames_fr.txt", "surnames_en.txt", "words_fr.txt"):
+        head = (folder / name).read_text(encoding="utf-8")[:600]
+        assert head.startswith("#") and "tools/build_name_data.py" in head
+        assert "Licence" in head or "licence" in head or "CC BY-SA" in head or "MIT" in head
