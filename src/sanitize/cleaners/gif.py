@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.values import bytes_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 LOOP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
@@ -80,66 +81,74 @@ def _loop_extension(data: bytes, block: Block) -> bytes | None:
 
 
 def _sub_block_text(data: bytes, start: int, end: int) -> str:
-    parts, pos = [], start
+    parts: list[bytes] = []
+    pos = start
     while pos < end and data[pos]:
         parts.append(data[pos + 1 : pos + 1 + data[pos]])
         pos += 1 + data[pos]
     return bytes_text(b"".join(parts))
 
 
-class GifCleaner(Cleaner):
-    name = "gif"
-    kinds = frozenset({"gif"})
+class GifFile(ParsedFile):
+    """One walk over the blocks lists what goes and assembles what stays."""
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
         blocks, end = _blocks(data)
-        items: list[MetadataItem] = []
-        for block in blocks:
-            if block.kind != "extension" or block.label in (0xF9, 0x01):
-                continue
-            if block.label == 0xFE:
-                text = _sub_block_text(data, block.start + 2, block.end)
-                items.append(MetadataItem("GIF:Comment", "Comment", text))
-            elif block.label == 0xFF:
-                if _loop_extension(data, block) is None:
-                    app = bytes_text(_application_id(data, block))
-                    size = block.end - block.start
-                    items.append(MetadataItem("GIF:Application", app, f"<{size} bytes>"))
-            else:
-                label = f"Extension0x{block.label:02X}"
-                items.append(MetadataItem("GIF", label, f"<{block.end - block.start} bytes>"))
-        if end < len(data):
-            items.append(MetadataItem("Trailer", "DataAfterTrailer", f"<{len(data) - end} bytes>"))
-        return items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        blocks, end = _blocks(data)
-        parts = []
+        # What verify compares: the screen descriptor, frames and their timing, as bytes.
+        self.frames = [
+            data[b.start : b.end]
+            for b in blocks
+            if b.kind in ("header", "image") or (b.kind == "extension" and b.label == 0xF9)
+        ]
+        self._items: list[MetadataItem] = []
+        parts: list[bytes] = []
         loop_written = False
         for block in blocks:
-            raw = data[block.start : block.end]
             if block.kind != "extension" or block.label in (0xF9, 0x01):
-                parts.append(raw)
-            elif block.label == 0xFF and not loop_written:
+                parts.append(data[block.start : block.end])  # image, timing, plain text
+            elif block.label == 0xFE:
+                text = _sub_block_text(data, block.start + 2, block.end)
+                self._items.append(MetadataItem("GIF:Comment", "Comment", text))
+            elif block.label == 0xFF:
                 loop = _loop_extension(data, block)
-                if loop is not None:
+                if loop is None:
+                    app = bytes_text(_application_id(data, block))
+                    size = block.end - block.start
+                    self._items.append(MetadataItem("GIF:Application", app, f"<{size} bytes>"))
+                elif not loop_written:
+                    # The first loop count is kept, rewritten canonically; later ones are
+                    # dropped without being listed (they carry nothing but a count).
                     parts.append(loop)
                     loop_written = True
-        notes = (
-            [f"removed {len(data) - end} bytes after the end of the image"]
-            if end < len(data)
-            else []
-        )
-        return CleanResult(b"".join(parts), notes)
+            else:
+                label = f"Extension0x{block.label:02X}"
+                size = block.end - block.start
+                self._items.append(MetadataItem("GIF", label, f"<{size} bytes>"))
+        self._notes: list[str] = []
+        if end < len(data):
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterTrailer", f"<{len(data) - end} bytes>")
+            )
+            self._notes.append(f"removed {len(data) - end} bytes after the end of the image")
+        self._output = b"".join(parts)
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def frames(data: bytes) -> list[bytes]:
-            blocks, _ = _blocks(data)
-            return [
-                data[b.start : b.end]
-                for b in blocks
-                if b.kind in ("header", "image") or (b.kind == "extension" and b.label == 0xF9)
-            ]
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
 
-        if frames(original) != frames(cleaned):
+    def clean(self) -> CleanResult:
+        return CleanResult(self._output, list(self._notes))
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, GifFile):
+            raise VerificationError("the cleaned file is not a GIF")
+        if self.frames != cleaned.frames:
             raise VerificationError("GIF image data changed during cleaning")
+
+
+class GifCleaner(Cleaner):
+    name = "gif"
+    kinds = catalog.kinds_of("gif")
+
+    def open(self, data: bytes, kind: str, context: Context) -> GifFile:
+        return GifFile(data, kind, context)

@@ -9,19 +9,28 @@ the image's own ``irot``/``imir`` properties, which are kept, so no EXIF is need
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sanitize.cleaners.base import Cleaner, CleanResult
-from sanitize.errors import CorruptFileError, UnsupportedVariantError, VerificationError
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import PARSE_ERRORS, Context
+from sanitize.errors import (
+    CorruptFileError,
+    SanitizeError,
+    UnsupportedVariantError,
+    VerificationError,
+)
 from sanitize.formats.isobmff import Box, Reader, box, boxes, free_box
 from sanitize.formats.tiff_ifd import summarize_exif
 from sanitize.formats.values import bytes_text
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 METADATA_ITEM_TYPES = {b"Exif", b"mime", b"uri "}
 ALLOWED_TOP_LEVEL = {b"ftyp", b"meta", b"mdat", b"free", b"skip"}
+# What can stop the rewrite of a file whose items could be listed: clean() raises it.
+CLEAN_ERRORS: tuple[type[BaseException], ...] = (SanitizeError, *PARSE_ERRORS)
 
 
 @dataclass
@@ -35,6 +44,7 @@ class Item:
 
 @dataclass
 class Meta:
+    top: list[Box]  # the top-level boxes, up to where the HEIF boxes end
     box: Box
     children: list[Box]
     items: dict[int, Item]
@@ -56,8 +66,8 @@ def _end(data: bytes) -> int:
     return movie_end(data, anchor=b"meta")
 
 
-def _parse_meta(data: bytes) -> Meta:
-    top = boxes(data, 0, _end(data))
+def _parse_meta(data: bytes, end: int) -> Meta:
+    top = boxes(data, 0, end)
     if not top or top[0].type != b"ftyp":
         raise CorruptFileError("not a HEIF file (no ftyp box)")
     if any(b.type == b"moov" for b in top):
@@ -67,7 +77,7 @@ def _parse_meta(data: bytes) -> Meta:
         raise CorruptFileError("HEIF file must have exactly one meta box")
     meta_box = metas[0]
     children = boxes(data, meta_box.payload_start + 4, meta_box.end)
-    meta = Meta(meta_box, children, {})
+    meta = Meta(top, meta_box, children, {})
     iinf = meta.child(b"iinf")
     if iinf is not None:
         _parse_iinf(data, iinf, meta.items)
@@ -235,39 +245,49 @@ def _rebuild_iprp(data: bytes, iprp: Box, drop: set[int]) -> bytes:
     return box(b"iprp", b"".join(parts))
 
 
-class HeicCleaner(Cleaner):
-    name = "heic"
-    kinds = frozenset({"heic", "avif"})  # AVIF uses the same HEIF item structure
+class HeicFile(ParsedFile):
+    """One parse of the boxes and items lists what goes, then rewrites ``meta`` from it."""
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        meta = _parse_meta(data)
-        found: list[MetadataItem] = []
-        for item in meta.items.values():
-            if _is_metadata(item):
-                found.extend(_describe(data, item))
-        for top in boxes(data, 0, _end(data)):
-            if top.type not in ALLOWED_TOP_LEVEL:
-                found.append(
-                    MetadataItem("HEIF", bytes_text(top.type), f"<{top.end - top.start} bytes>")
-                )
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
         end = _end(data)
+        self.meta = _parse_meta(data, end)
+        self._items: list[MetadataItem] = []
+        for item in self.meta.items.values():
+            if _is_metadata(item):
+                self._items.extend(_describe(data, item))
+        foreign = [top for top in self.meta.top if top.type not in ALLOWED_TOP_LEVEL]
+        for top in foreign:
+            self._items.append(
+                MetadataItem("HEIF", bytes_text(top.type), f"<{top.end - top.start} bytes>")
+            )
         if end < len(data):
-            found.append(MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - end} bytes>"))
-        return found
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - end} bytes>")
+            )
+        # A meta box that cannot be rewritten stops cleaning, not listing: the error is
+        # kept for clean() to raise, as inspecting such a file always worked.
+        self._notes: list[str] = []
+        self._output = b""
+        self._error: BaseException | None = None
+        try:
+            self._output = self._rewrite(foreign, end)
+        except CLEAN_ERRORS as exc:
+            self._error = exc
 
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        meta = _parse_meta(data)
+    def _rewrite(self, foreign: list[Box], end: int) -> bytes:
+        data, meta = self.data, self.meta
         drop = {item.id for item in meta.items.values() if _is_metadata(item)}
         # Zero the payloads first (in mdat or idat), then rebuild meta from the zeroed copy.
+        # Listing the items checked that every extent lies inside the file.
         scrubbed = bytearray(data)
         for item_id in drop:
             for offset, length in meta.items[item_id].extents:
                 scrubbed[offset : offset + length] = b"\x00" * length
         source = bytes(scrubbed)
         out = bytearray(source)
-        notes: list[str] = []
         if drop:
-            rebuilt = {
+            rebuilt: dict[bytes, Callable[[Box], bytes]] = {
                 b"iinf": lambda b: _rebuild_iinf(source, b, drop, meta.items),
                 b"iloc": lambda b: _rebuild_iloc(source, b, drop),
                 b"iref": lambda b: _rebuild_iref(source, b, drop),
@@ -282,22 +302,36 @@ class HeicCleaner(Cleaner):
             if slack < 8:
                 raise CorruptFileError("cannot rewrite the HEIF meta box in place")
             out[meta.box.start : meta.box.end] = new_meta + free_box(slack)
-            notes.append(f"removed {len(drop)} metadata item(s) without re-encoding")
-        for top in boxes(data, 0, _end(data)):
-            if top.type not in ALLOWED_TOP_LEVEL:
-                out[top.start : top.end] = free_box(top.end - top.start)
-        end = _end(data)
+            self._notes.append(f"removed {len(drop)} metadata item(s) without re-encoding")
+        for top in foreign:
+            out[top.start : top.end] = free_box(top.end - top.start)
         if end < len(data):
             del out[end:]
-            notes.append(f"removed {len(data) - end} bytes after the last box")
-        return CleanResult(bytes(out), notes)
+            self._notes.append(f"removed {len(data) - end} bytes after the last box")
+        return bytes(out)
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        before = _parse_meta(original)
-        after = _parse_meta(cleaned)
-        for item in before.items.values():
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        if self._error is not None:
+            raise self._error
+        return CleanResult(self._output, list(self._notes))
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, HeicFile):
+            raise VerificationError("the cleaned file is not a HEIF image")
+        for item in self.meta.items.values():
             if _is_metadata(item):
                 continue
-            kept = after.items.get(item.id)
-            if kept is None or _payload(original, item) != _payload(cleaned, kept):
+            kept = cleaned.meta.items.get(item.id)
+            if kept is None or _payload(self.data, item) != _payload(cleaned.data, kept):
                 raise VerificationError(f"HEIF image item {item.id} changed during cleaning")
+
+
+class HeicCleaner(Cleaner):
+    name = "heic"
+    kinds = catalog.kinds_of("heic")  # AVIF uses the same HEIF item structure
+
+    def open(self, data: bytes, kind: str, context: Context) -> HeicFile:
+        return HeicFile(data, kind, context)

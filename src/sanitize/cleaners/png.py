@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.chunks import inflate_capped, png_chunk, png_chunks
 from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
 from sanitize.formats.values import bytes_text
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 DISPLAY_CHUNKS = {
@@ -67,53 +68,65 @@ def _chunk_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
     return [MetadataItem(f"PNG:{bytes_text(type_)}", "Chunk", f"<{len(payload)} bytes>")]
 
 
-class PngCleaner(Cleaner):
-    name = "png"
-    kinds = frozenset({"png"})
+def _canonical_exif(payload: bytes) -> bytes | None:
+    """The Orientation-only EXIF that cleaning writes for this eXIf payload, if any."""
+    orientation = summarize_exif(payload).orientation
+    if orientation and 2 <= orientation <= 8:
+        return build_orientation_exif(orientation)
+    return None
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+
+class PngFile(ParsedFile):
+    """One walk over the chunks lists what goes and assembles what stays."""
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
         chunks, end = png_chunks(data)
-        items: list[MetadataItem] = []
-        for chunk in chunks:
-            if chunk.type in DISPLAY_CHUNKS:
-                continue
-            payload = data[chunk.data_start : chunk.data_end]
-            if chunk.type == b"eXIf" and payload == self._canonical_exif(payload):
-                continue
-            items.extend(_chunk_items(chunk.type, payload))
-        if end < len(data):
-            items.append(MetadataItem("Trailer", "DataAfterIEND", f"<{len(data) - end} bytes>"))
-        return items
-
-    @staticmethod
-    def _canonical_exif(payload: bytes) -> bytes | None:
-        orientation = summarize_exif(payload).orientation
-        if orientation and 2 <= orientation <= 8:
-            return build_orientation_exif(orientation)
-        return None
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        chunks, end = png_chunks(data)
+        # What verify compares: the chunks that decode to pixels, byte for byte.
+        self.pixels = [data[c.start : c.end] for c in chunks if c.type in PIXEL_CHUNKS]
+        self._items: list[MetadataItem] = []
+        self._notes: list[str] = []
         parts = [data[:8]]
-        notes = []
         exif_done = False
         for chunk in chunks:
             if chunk.type in DISPLAY_CHUNKS:
                 parts.append(data[chunk.start : chunk.end])
-            elif chunk.type == b"eXIf" and not exif_done:
-                exif_done = True
-                minimal = self._canonical_exif(data[chunk.data_start : chunk.data_end])
-                if minimal:
-                    parts.append(png_chunk(b"eXIf", minimal))
-                    notes.append("kept EXIF Orientation so the image displays upright")
+                continue
+            payload = data[chunk.data_start : chunk.data_end]
+            if chunk.type == b"eXIf":
+                minimal = _canonical_exif(payload)
+                # Only the first eXIf chunk's Orientation is kept, rewritten canonically.
+                if not exif_done:
+                    exif_done = True
+                    if minimal:
+                        parts.append(png_chunk(b"eXIf", minimal))
+                        self._notes.append("kept EXIF Orientation so the image displays upright")
+                if payload == minimal:
+                    continue  # exactly what cleaning writes: nothing to report
+            self._items.extend(_chunk_items(chunk.type, payload))
         if end < len(data):
-            notes.append(f"removed {len(data) - end} bytes after the end of the image")
-        return CleanResult(b"".join(parts), notes)
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterIEND", f"<{len(data) - end} bytes>")
+            )
+            self._notes.append(f"removed {len(data) - end} bytes after the end of the image")
+        self._output = b"".join(parts)
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def pixels(data: bytes) -> list[bytes]:
-            chunks, _ = png_chunks(data)
-            return [data[c.start : c.end] for c in chunks if c.type in PIXEL_CHUNKS]
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
 
-        if pixels(original) != pixels(cleaned):
+    def clean(self) -> CleanResult:
+        return CleanResult(self._output, list(self._notes))
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, PngFile):
+            raise VerificationError("the cleaned file is not a PNG")
+        if self.pixels != cleaned.pixels:
             raise VerificationError("PNG image data changed during cleaning")
+
+
+class PngCleaner(Cleaner):
+    name = "png"
+    kinds = catalog.kinds_of("png")
+
+    def open(self, data: bytes, kind: str, context: Context) -> PngFile:
+        return PngFile(data, kind, context)

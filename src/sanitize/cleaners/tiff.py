@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import struct
 
-from sanitize.cleaners.base import Cleaner, CleanResult
-from sanitize.errors import CorruptFileError, UnsupportedVariantError, VerificationError
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import PARSE_ERRORS, Context
+from sanitize.errors import (
+    CorruptFileError,
+    SanitizeError,
+    UnsupportedVariantError,
+    VerificationError,
+)
 from sanitize.formats.iptc import iim_records, photoshop_resources
 from sanitize.formats.tiff_ifd import (
     EXIF_IFD,
@@ -19,7 +26,6 @@ from sanitize.formats.tiff_ifd import (
     tag_name,
 )
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 NEW_SUBFILE_TYPE = 254
@@ -67,6 +73,8 @@ DECODE_TAGS = {
     34675,  # ICC profile
 }
 XMP_TAG, IPTC_TAG, PHOTOSHOP_TAG = 700, 33723, 34377
+# What can stop the rewrite of a file whose items could be listed: clean() raises it.
+CLEAN_ERRORS: tuple[type[BaseException], ...] = (SanitizeError, *PARSE_ERRORS)
 
 
 def _is_thumbnail(entries: dict[int, Entry], order: str) -> bool:
@@ -105,7 +113,7 @@ def _strips(reader: TiffReader, entries: dict[int, Entry]) -> list[tuple[int, by
 
 
 def _describe(reader: TiffReader, location: str, entries: dict[int, Entry]) -> list[MetadataItem]:
-    items = []
+    items: list[MetadataItem] = []
     for tag, entry in sorted(entries.items()):
         if tag in DECODE_TAGS:
             continue
@@ -126,27 +134,60 @@ def _describe(reader: TiffReader, location: str, entries: dict[int, Entry]) -> l
     return items
 
 
-class TiffCleaner(Cleaner):
-    name = "tiff"
-    kinds = frozenset({"tiff"})
+def _write_ifd(out: bytearray, entries: dict[int, Entry], order: str) -> int:
+    """Append an IFD and its out-of-line values; return where its next pointer sits."""
+    start = len(out)
+    values_at = start + 2 + 12 * len(entries) + 4
+    table = bytearray(struct.pack(order + "H", len(entries)))
+    extra = bytearray()
+    for tag in sorted(entries):
+        entry = entries[tag]
+        table += struct.pack(order + "HHI", tag, entry.type, entry.count)
+        if len(entry.raw) <= 4:
+            table += entry.raw.ljust(4, b"\x00")
+        else:
+            table += struct.pack(order + "I", values_at + len(extra))
+            extra += entry.raw
+            if len(extra) % 2:
+                extra.append(0)
+    next_pointer = len(out) + len(table)
+    table += b"\x00\x00\x00\x00"
+    out += table + extra
+    return next_pointer
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+
+class TiffFile(ParsedFile):
+    """One read of the directories lists what goes, then rewrites the pages from it."""
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
         reader = TiffReader(data)
+        self.order = reader.order
         pages, thumbnails = _pages(reader)
-        items = []
+        self._items: list[MetadataItem] = []
         for number, entries in enumerate(pages):
-            items.extend(_describe(reader, f"TIFF:IFD{number}", entries))
+            self._items.extend(_describe(reader, f"TIFF:IFD{number}", entries))
         for entries in thumbnails:
             width = entries.get(256)
             size = width.render(reader.order) if width else "?"
-            items.append(MetadataItem("TIFF", "ReducedResolutionImage", f"width {size}"))
-        return items
+            self._items.append(MetadataItem("TIFF", "ReducedResolutionImage", f"width {size}"))
+        self._notes: list[str] = []
+        if thumbnails:
+            self._notes.append(f"removed {len(thumbnails)} reduced-resolution (thumbnail) image(s)")
+        # Pages that cannot be rewritten (a strip outside the file, old-style JPEG) stop
+        # cleaning, not listing: the error is kept for clean() and verify() to raise, as
+        # inspecting such a file always worked.
+        self._error: BaseException | None = None
+        self._output = b""
+        self.image_data: list[bytes] = []  # every strip and tile of every page, in order
+        try:
+            self._output = self._rewrite(reader, pages)
+        except CLEAN_ERRORS as exc:
+            self._error = exc
 
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        reader = TiffReader(data)
-        order = reader.order
-        pages, thumbnails = _pages(reader)
-        out = bytearray(data[:4] + b"\x00\x00\x00\x00")
+    def _rewrite(self, reader: TiffReader, pages: list[dict[int, Entry]]) -> bytes:
+        order = self.order
+        out = bytearray(self.data[:4] + b"\x00\x00\x00\x00")
         pointer_at = 4  # where the offset of the next IFD must be written
         for entries in pages:
             if entries.get(259) and entries[259].numbers(order)[:1] == [6]:
@@ -154,6 +195,7 @@ class TiffCleaner(Cleaner):
             kept = {tag: e for tag, e in entries.items() if tag in DECODE_TAGS}
             new_offsets: dict[int, list[int]] = {}
             for offsets_tag, block in _strips(reader, entries):
+                self.image_data.append(block)
                 if len(out) % 2:
                     out.append(0)
                 new_offsets.setdefault(offsets_tag, []).append(len(out))
@@ -164,39 +206,32 @@ class TiffCleaner(Cleaner):
             if len(out) % 2:
                 out.append(0)
             struct.pack_into(order + "I", out, pointer_at, len(out))
-            pointer_at = self._write_ifd(out, kept, order)
-        notes = []
-        if thumbnails:
-            notes.append(f"removed {len(thumbnails)} reduced-resolution (thumbnail) image(s)")
-        return CleanResult(bytes(out), notes)
+            pointer_at = _write_ifd(out, kept, order)
+        return bytes(out)
 
-    @staticmethod
-    def _write_ifd(out: bytearray, entries: dict[int, Entry], order: str) -> int:
-        """Append an IFD and its out-of-line values; return where its next pointer sits."""
-        start = len(out)
-        values_at = start + 2 + 12 * len(entries) + 4
-        table = bytearray(struct.pack(order + "H", len(entries)))
-        extra = bytearray()
-        for tag in sorted(entries):
-            entry = entries[tag]
-            table += struct.pack(order + "HHI", tag, entry.type, entry.count)
-            if len(entry.raw) <= 4:
-                table += entry.raw.ljust(4, b"\x00")
-            else:
-                table += struct.pack(order + "I", values_at + len(extra))
-                extra += entry.raw
-                if len(extra) % 2:
-                    extra.append(0)
-        next_pointer = len(out) + len(table)
-        table += b"\x00\x00\x00\x00"
-        out += table + extra
-        return next_pointer
+    def _checked(self) -> None:
+        if self._error is not None:
+            raise self._error
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def image_data(data: bytes) -> list[bytes]:
-            reader = TiffReader(data)
-            pages, _ = _pages(reader)
-            return [block for page in pages for _, block in _strips(reader, page)]
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
 
-        if image_data(original) != image_data(cleaned):
+    def clean(self) -> CleanResult:
+        self._checked()
+        return CleanResult(self._output, list(self._notes))
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, TiffFile):
+            raise VerificationError("the cleaned file is not a TIFF")
+        self._checked()
+        cleaned._checked()
+        if self.image_data != cleaned.image_data:
             raise VerificationError("TIFF image data changed during cleaning")
+
+
+class TiffCleaner(Cleaner):
+    name = "tiff"
+    kinds = catalog.kinds_of("tiff")
+
+    def open(self, data: bytes, kind: str, context: Context) -> TiffFile:
+        return TiffFile(data, kind, context)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import struct
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.chunks import riff_chunk, riff_chunks
 from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
 from sanitize.formats.values import bytes_text
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
@@ -30,66 +31,77 @@ def _minimal_exif(payload: bytes) -> bytes | None:
     return None
 
 
-class WebpCleaner(Cleaner):
-    name = "webp"
-    kinds = frozenset({"webp"})
+class WebpFile(ParsedFile):
+    """One walk over the chunks lists what goes and assembles what stays."""
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
         chunks, riff_end = riff_chunks(data, b"WEBP")
-        items: list[MetadataItem] = []
+        # What verify compares: the coded image chunks, byte for byte (VP8X's flags change).
+        coded = IMAGE_CHUNKS - {b"VP8X"}
+        self.image = [data[c.start : c.data_end] for c in chunks if c.type in coded]
+        self._items: list[MetadataItem] = []
+        self._notes: list[str] = []
+        body: list[bytes] = []
+        minimal_exif: bytes | None = None
         for chunk in chunks:
             payload = data[chunk.data_start : chunk.data_end]
             if chunk.type in IMAGE_CHUNKS:
-                continue
-            if chunk.type == b"EXIF":
-                if payload != _minimal_exif(payload):
+                body.append(riff_chunk(chunk.type, payload))
+            elif chunk.type == b"EXIF":
+                minimal = _minimal_exif(payload)
+                if minimal_exif is None:  # the first EXIF with a usable Orientation wins
+                    minimal_exif = minimal
+                if payload != minimal:
                     summary = summarize_exif(_exif_tiff(payload))
-                    items.extend(MetadataItem(f"EXIF:{g}", f, v) for g, f, v in summary.items)
+                    self._items.extend(MetadataItem(f"EXIF:{g}", f, v) for g, f, v in summary.items)
             elif chunk.type == b"XMP ":
-                items.extend(MetadataItem("XMP", f, v) for f, v in xmp_properties(payload))
+                self._items.extend(MetadataItem("XMP", f, v) for f, v in xmp_properties(payload))
             else:
                 label = f"WebP:{bytes_text(chunk.type)}"
-                items.append(MetadataItem(label, "Chunk", f"<{len(payload)} bytes>"))
-        if riff_end < len(data):
-            items.append(
-                MetadataItem("Trailer", "DataAfterRIFF", f"<{len(data) - riff_end} bytes>")
-            )
-        return items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        chunks, riff_end = riff_chunks(data, b"WEBP")
-        body: list[bytes] = []
-        minimal_exif = None
-        for chunk in chunks:
-            if chunk.type in IMAGE_CHUNKS:
-                body.append(riff_chunk(chunk.type, data[chunk.data_start : chunk.data_end]))
-            elif chunk.type == b"EXIF" and minimal_exif is None:
-                minimal_exif = _minimal_exif(data[chunk.data_start : chunk.data_end])
-        has_vp8x = bool(body) and body[0][:4] == b"VP8X"
-        notes = []
-        if has_vp8x:
+                self._items.append(MetadataItem(label, "Chunk", f"<{len(payload)} bytes>"))
+        # A broken VP8X header only stops cleaning: the items above can still be listed.
+        self._error: CorruptFileError | None = None
+        if body and body[0][:4] == b"VP8X":
             header = bytearray(body[0])
             if len(header) < 18:
-                raise CorruptFileError("truncated VP8X chunk")
-            flags = header[8] & ~(FLAG_EXIF | FLAG_XMP)
-            if minimal_exif:
-                flags |= FLAG_EXIF
-                body.append(riff_chunk(b"EXIF", minimal_exif))
-                notes.append("kept EXIF Orientation so the image displays upright")
-            header[8] = flags
-            body[0] = bytes(header)
+                self._error = CorruptFileError("truncated VP8X chunk")
+            else:
+                flags = header[8] & ~(FLAG_EXIF | FLAG_XMP)
+                if minimal_exif:
+                    flags |= FLAG_EXIF
+                    body.append(riff_chunk(b"EXIF", minimal_exif))
+                    self._notes.append("kept EXIF Orientation so the image displays upright")
+                header[8] = flags
+                body[0] = bytes(header)
         elif minimal_exif:
-            notes.append("dropped Orientation: a simple WebP cannot carry EXIF")
-        payload = b"WEBP" + b"".join(body)
+            self._notes.append("dropped Orientation: a simple WebP cannot carry EXIF")
         if riff_end < len(data):
-            notes.append(f"removed {len(data) - riff_end} bytes after the end of the image")
-        return CleanResult(b"RIFF" + struct.pack("<I", len(payload)) + payload, notes)
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterRIFF", f"<{len(data) - riff_end} bytes>")
+            )
+            self._notes.append(f"removed {len(data) - riff_end} bytes after the end of the image")
+        payload = b"WEBP" + b"".join(body)
+        self._output = b"RIFF" + struct.pack("<I", len(payload)) + payload
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def image(data: bytes) -> list[bytes]:
-            chunks, _ = riff_chunks(data, b"WEBP")
-            kept = IMAGE_CHUNKS - {b"VP8X"}
-            return [data[c.start : c.data_end] for c in chunks if c.type in kept]
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
 
-        if image(original) != image(cleaned):
+    def clean(self) -> CleanResult:
+        if self._error is not None:
+            raise self._error
+        return CleanResult(self._output, list(self._notes))
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, WebpFile):
+            raise VerificationError("the cleaned file is not a WebP")
+        if self.image != cleaned.image:
             raise VerificationError("WebP image data changed during cleaning")
+
+
+class WebpCleaner(Cleaner):
+    name = "webp"
+    kinds = catalog.kinds_of("webp")
+
+    def open(self, data: bytes, kind: str, context: Context) -> WebpFile:
+        return WebpFile(data, kind, context)
