@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.values import bytes_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 DESCENDED = {b"hdrl", b"strl", b"odml"}
 JUNKED = {b"IDIT": "DateTimeOriginal", b"strn": "StreamName"}
 
 
-def _walk(data: bytes, start: int, end: int, depth: int = 0):  # type: ignore[no-untyped-def]
+def _walk(
+    data: bytes, start: int, end: int, depth: int = 0
+) -> Iterator[tuple[bytes, bytes, int, int]]:
     """(id, list type, start, end) for chunks and lists, descending into header lists."""
     if depth > 8:
         raise LimitExceededError("AVI lists are nested too deeply")
@@ -34,54 +38,71 @@ def _walk(data: bytes, start: int, end: int, depth: int = 0):  # type: ignore[no
         pos = stop + (size & 1)
 
 
-def _targets(data: bytes) -> list[tuple[int, int, list[MetadataItem]]]:
-    if data[:4] != b"RIFF" or data[8:12] != b"AVI ":
-        raise CorruptFileError("not an AVI file")
-    found = []
-    for chunk_id, list_type, start, stop in _walk(data, 0, len(data)):
-        payload = data[start + 8 : stop]
-        if chunk_id == b"LIST" and list_type == b"INFO":
-            items, pos = [], 4
-            while pos + 8 <= len(payload):
-                sub, size = payload[pos : pos + 4], struct.unpack_from("<I", payload, pos + 4)[0]
-                items.append(
-                    MetadataItem(
-                        "AVI:INFO", bytes_text(sub), bytes_text(payload[pos + 8 : pos + 8 + size])
-                    )
+def _info_items(payload: bytes) -> list[MetadataItem]:
+    items, pos = [], 4
+    while pos + 8 <= len(payload):
+        sub, size = payload[pos : pos + 4], struct.unpack_from("<I", payload, pos + 4)[0]
+        items.append(
+            MetadataItem("AVI:INFO", bytes_text(sub), bytes_text(payload[pos + 8 : pos + 8 + size]))
+        )
+        pos += 8 + size + (size & 1)
+    return items or [MetadataItem("AVI:INFO", "INFO", "empty list")]
+
+
+class AviFile(ParsedFile):
+    """One walk over the chunks lists what goes, marks the chunks that become JUNK and
+    notes where the frames are (for verify)."""
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        if data[:4] != b"RIFF" or data[8:12] != b"AVI ":
+            raise CorruptFileError("not an AVI file")
+        self._items: list[MetadataItem] = []
+        self.junked: list[tuple[int, int]] = []  # (start, end) of chunks that become JUNK
+        self.movie: list[tuple[int, int]] = []  # (start, end) of the frames and their index
+        for chunk_id, list_type, start, stop in _walk(data, 0, len(data)):
+            payload = data[start + 8 : stop]
+            if list_type == b"movi" or chunk_id == b"idx1":
+                self.movie.append((start, stop))
+            if chunk_id == b"LIST" and list_type == b"INFO":
+                self._items.extend(_info_items(payload))
+            elif chunk_id in JUNKED:
+                self._items.append(MetadataItem("AVI", JUNKED[chunk_id], bytes_text(payload)))
+            elif chunk_id == b"JUNK" and payload.strip(b"\x00"):
+                self._items.append(
+                    MetadataItem("AVI:JUNK", "LeftoverData", f"<{len(payload)} bytes>")
                 )
-                pos += 8 + size + (size & 1)
-            found.append((start, stop, items or [MetadataItem("AVI:INFO", "INFO", "empty list")]))
-        elif chunk_id in JUNKED:
-            found.append(
-                (start, stop, [MetadataItem("AVI", JUNKED[chunk_id], bytes_text(payload))])
+            else:
+                continue
+            self.junked.append((start, stop))
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        out = bytearray(self.data)
+        for start, stop in self.junked:
+            # Same size field, zeroed payload: nothing after it moves.
+            out[start:stop] = (
+                b"JUNK" + self.data[start + 4 : start + 8] + b"\x00" * (stop - start - 8)
             )
-        elif chunk_id == b"JUNK" and payload.strip(b"\x00"):
-            found.append(
-                (start, stop, [MetadataItem("AVI:JUNK", "LeftoverData", f"<{len(payload)} bytes>")])
-            )
-    return found
+        # The edited copy itself: no second copy of a large movie.
+        return CleanResult(out)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, AviFile):
+            raise VerificationError("the cleaned file is not an AVI file")
+        before, after = memoryview(self.data), memoryview(cleaned.data)
+        if len(self.movie) != len(cleaned.movie) or any(
+            before[a:b] != after[c:d]
+            for (a, b), (c, d) in zip(self.movie, cleaned.movie, strict=True)
+        ):
+            raise VerificationError("AVI frames changed during cleaning")
 
 
 class AviCleaner(Cleaner):
     name = "avi"
-    kinds = frozenset({"avi"})
+    kinds = catalog.kinds_of("avi")
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        return [item for _, _, items in _targets(data) for item in items]
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        out = bytearray(data)
-        for start, stop, _ in _targets(data):
-            out[start:stop] = b"JUNK" + data[start + 4 : start + 8] + b"\x00" * (stop - start - 8)
-        return CleanResult(out)
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def movie(data: bytes) -> list[bytes]:
-            return [
-                data[s:e]
-                for c, t, s, e in _walk(data, 0, len(data))
-                if t == b"movi" or c == b"idx1"
-            ]
-
-        if movie(original) != movie(cleaned):
-            raise VerificationError("AVI frames changed during cleaning")
+    def open(self, data: bytes, kind: str, context: Context) -> AviFile:
+        return AviFile(data, kind, context)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.values import bytes_text, short_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 KEPT_BLOCKS = {0: "STREAMINFO", 3: "SEEKTABLE", 5: "CUESHEET"}
@@ -19,7 +20,8 @@ def _blocks(data: bytes) -> tuple[int, list[tuple[int, int, int]], int]:
         start = 10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big")
     if data[start : start + 4] != b"fLaC":
         raise CorruptFileError("not a FLAC stream")
-    pos, found = start + 4, []
+    pos = start + 4
+    found: list[tuple[int, int, int]] = []
     while True:
         if pos + 4 > len(data) or len(found) > 10_000:
             raise (CorruptFileError if pos + 4 > len(data) else LimitExceededError)(
@@ -36,7 +38,7 @@ def _blocks(data: bytes) -> tuple[int, list[tuple[int, int, int]], int]:
 
 
 def _comments(payload: bytes) -> list[MetadataItem]:
-    items = []
+    items: list[MetadataItem] = []
     vendor = int.from_bytes(payload[:4], "little")
     pos = 4 + vendor
     count = int.from_bytes(payload[pos : pos + 4], "little")
@@ -50,50 +52,63 @@ def _comments(payload: bytes) -> list[MetadataItem]:
     return items
 
 
-class FlacCleaner(Cleaner):
-    name = "flac"
-    kinds = frozenset({"flac"})
+class FlacFile(ParsedFile):
+    """One walk over the metadata blocks lists what goes and picks the blocks that stay."""
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        start, blocks, audio = _blocks(data)
-        items = [MetadataItem("ID3v2", "Tag", f"<{start} bytes>")] if start else []
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        start, blocks, self.audio = _blocks(data)
+        self._items = [MetadataItem("ID3v2", "Tag", f"<{start} bytes>")] if start else []
+        self.kept: list[tuple[int, int, int]] = []  # (type, start, end) of the blocks kept
         for type_, block_start, end in blocks:
             if type_ in KEPT_BLOCKS:
+                self.kept.append((type_, block_start, end))
                 continue
             payload = data[block_start + 4 : end]
             if type_ == 4:
-                items.extend(_comments(payload))
+                self._items.extend(_comments(payload))
             elif type_ == 1 and not payload.strip(b"\x00"):
-                items.append(MetadataItem("FLAC", "Padding", f"<{len(payload)} bytes>"))
+                self._items.append(MetadataItem("FLAC", "Padding", f"<{len(payload)} bytes>"))
             else:
                 name = BLOCK_NAMES.get(type_, f"Block{type_}")
-                items.append(
+                self._items.append(
                     MetadataItem(
                         "FLAC",
                         name,
                         f"<{len(payload)} bytes>" if type_ != 2 else bytes_text(payload[:4]),
                     )
                 )
-        if data[-128:-125] == b"TAG":
-            items.append(MetadataItem("ID3v1", "Tag", "<128 bytes>"))
-        return items
+        self.id3v1 = data[-128:-125] == b"TAG"
+        if self.id3v1:
+            self._items.append(MetadataItem("ID3v1", "Tag", "<128 bytes>"))
 
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        _, blocks, audio = _blocks(data)
-        kept = [(t, s, e) for t, s, e in blocks if t in KEPT_BLOCKS]
-        if not kept or kept[0][0] != 0:
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        # Raised here, not when opening: such a stream can still be listed.
+        if not self.kept or self.kept[0][0] != 0:
             raise CorruptFileError("FLAC stream has no STREAMINFO block first")
+        data = self.data
         parts = [b"fLaC"]
-        for index, (type_, start, end) in enumerate(kept):
-            last = 0x80 if index == len(kept) - 1 else 0
+        for index, (type_, start, end) in enumerate(self.kept):
+            last = 0x80 if index == len(self.kept) - 1 else 0
             parts.append(bytes([type_ | last]) + data[start + 1 : end])
-        tail = len(data) - 128 if data[-128:-125] == b"TAG" else len(data)
-        parts.append(data[audio:tail])
+        tail = len(data) - 128 if self.id3v1 else len(data)
+        parts.append(data[self.audio : tail])
         return CleanResult(b"".join(parts))
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        _, _, audio_before = _blocks(original)
-        _, _, audio_after = _blocks(cleaned)
-        frames = cleaned[audio_after:]
-        if original[audio_before : audio_before + len(frames)] != frames:
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, FlacFile):
+            raise VerificationError("the cleaned file is not a FLAC stream")
+        frames = memoryview(cleaned.data)[cleaned.audio :]
+        if memoryview(self.data)[self.audio : self.audio + len(frames)] != frames:
             raise VerificationError("FLAC audio frames changed during cleaning")
+
+
+class FlacCleaner(Cleaner):
+    name = "flac"
+    kinds = catalog.kinds_of("flac")
+
+    def open(self, data: bytes, kind: str, context: Context) -> FlacFile:
+        return FlacFile(data, kind, context)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats import ebml
 from sanitize.formats.values import bytes_text, short_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 INFO, TRACKS, TRACK_ENTRY = 0x1549A966, 0x1654AE6B, 0xAE
@@ -40,7 +41,8 @@ def _font(data: bytes, attached: ebml.Element) -> bool:
 
 def _strings(data: bytes, element: ebml.Element, wanted: int) -> list[str]:
     """Every string with id ``wanted`` below ``element``."""
-    found, stack = [], [element]
+    found: list[str] = []
+    stack = [element]
     while stack:
         current = stack.pop()
         for child in ebml.children(data, current.data_start, current.end):
@@ -51,26 +53,58 @@ def _strings(data: bytes, element: ebml.Element, wanted: int) -> list[str]:
     return found
 
 
-class Plan:
-    """What to empty and what to void, found in one walk; used by inspect and clean."""
+class MatroskaFile(ParsedFile):
+    """One walk finds what to list, what to empty and what to void; ``clean`` applies it to
+    a copy, so listing a large movie copies nothing."""
 
-    def __init__(self, data: bytes):
-        self.data = data
-        self.items: list[MetadataItem] = []
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        self._items: list[MetadataItem] = []
         self.empty: list[ebml.Element] = []
         self.voids: list[ebml.Element] = []
+        # The audio and video blocks, which verify compares with the cleaned file's.
+        self.clusters: list[ebml.Element] = []
         top = ebml.children(data, 0, len(data))
         if not top or top[0].id != 0x1A45DFA3:
             raise CorruptFileError("not a Matroska/WebM file (no EBML header)")
         for segment in (e for e in top if e.id == ebml.SEGMENT):
             self._segment(segment)
 
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        out = bytearray(self.data)
+        for element in self.empty:
+            out[element.data_start : element.end] = b"\x00" * (element.end - element.data_start)
+        for element in self.voids:
+            out[element.start : element.end] = ebml.void(element.end - element.start)
+        # The edited copy itself: no second copy of a large movie.
+        return CleanResult(out)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, MatroskaFile):
+            raise VerificationError("the cleaned file is not a Matroska/WebM file")
+        # Memory views compare the blocks without copying them.
+        before, after = memoryview(self.data), memoryview(cleaned.data)
+        if (
+            len(self.data) != len(cleaned.data)
+            or len(self.clusters) != len(cleaned.clusters)
+            or any(
+                before[a.start : a.end] != after[b.start : b.end]
+                for a, b in zip(self.clusters, cleaned.clusters, strict=True)
+            )
+        ):
+            raise VerificationError("audio or video blocks changed during cleaning")
+
     def _segment(self, segment: ebml.Element) -> None:
         data = self.data
         elements = ebml.children(data, segment.data_start, segment.end)
-        removed_positions = set()
+        removed_positions: set[int] = set()
         for element in elements:
-            if element.id == INFO:
+            if element.id == ebml.CLUSTER:
+                self.clusters.append(element)
+            elif element.id == INFO:
                 self._info(element)
             elif element.id == TRACKS:
                 for entry in ebml.children(data, element.data_start, element.end):
@@ -80,14 +114,14 @@ class Plan:
                 names = _strings(data, element, 0x45A3)
                 values = _strings(data, element, 0x4487)
                 for name, value in zip(names, values, strict=False):
-                    self.items.append(MetadataItem("Matroska:Tags", name, short_text(value)))
+                    self._items.append(MetadataItem("Matroska:Tags", name, short_text(value)))
                 if not names:
-                    self.items.append(MetadataItem("Matroska:Tags", "Tags", "present"))
+                    self._items.append(MetadataItem("Matroska:Tags", "Tags", "present"))
                 self.voids.append(element)
                 removed_positions.add(element.start - segment.data_start)
             elif element.id == CHAPTERS:
                 titles = _strings(data, element, 0x85) or ["<untitled>"]
-                self.items.extend(
+                self._items.extend(
                     MetadataItem("Matroska:Chapters", "ChapterTitle", t) for t in titles
                 )
                 self.voids.append(element)
@@ -101,14 +135,14 @@ class Plan:
                 unwanted = [f for f in files if not _font(data, f)]
                 for attached in unwanted:
                     name = (_strings(data, attached, 0x466E) or ["attachment"])[0]
-                    self.items.append(MetadataItem("Matroska:Attachments", "AttachedFile", name))
+                    self._items.append(MetadataItem("Matroska:Attachments", "AttachedFile", name))
                 if unwanted and len(unwanted) == len(files):
                     self.voids.append(element)
                     removed_positions.add(element.start - segment.data_start)
                 else:
                     self.voids.extend(unwanted)
             elif element.id == VOID and data[element.data_start : element.end].strip(b"\x00"):
-                self.items.append(
+                self._items.append(
                     MetadataItem(
                         "Matroska:Void", "LeftoverData", f"<{element.end - element.start} bytes>"
                     )
@@ -122,7 +156,7 @@ class Plan:
         for child in ebml.children(self.data, info.data_start, info.end):
             payload = self.data[child.data_start : child.end]
             if child.id in EMPTIED and payload.strip(b"\x00"):
-                self.items.append(
+                self._items.append(
                     MetadataItem("Matroska:Info", EMPTIED[child.id], bytes_text(payload))
                 )
                 self.empty.append(child)
@@ -133,14 +167,14 @@ class Plan:
                     value = (
                         MILLENNIUM + datetime.timedelta(microseconds=nanoseconds // 1000)
                     ).isoformat()
-                self.items.append(MetadataItem("Matroska:Info", VOIDED[child.id], value))
+                self._items.append(MetadataItem("Matroska:Info", VOIDED[child.id], value))
                 self.voids.append(child)
 
     def _strings_in(self, element: ebml.Element, location: str) -> None:
         for child in ebml.children(self.data, element.data_start, element.end):
             payload = self.data[child.data_start : child.end]
             if child.id in EMPTIED and payload.strip(b"\x00"):
-                self.items.append(MetadataItem(location, EMPTIED[child.id], bytes_text(payload)))
+                self._items.append(MetadataItem(location, EMPTIED[child.id], bytes_text(payload)))
                 self.empty.append(child)
 
     def _seek_head(self, head: ebml.Element, removed: set[int]) -> None:
@@ -156,31 +190,7 @@ class Plan:
 
 class MatroskaCleaner(Cleaner):
     name = "matroska"
-    kinds = frozenset({"mkv", "webm"})
+    kinds = catalog.kinds_of("matroska")
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        return Plan(data).items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        plan = Plan(data)
-        out = bytearray(data)
-        for element in plan.empty:
-            out[element.data_start : element.end] = b"\x00" * (element.end - element.data_start)
-        for element in plan.voids:
-            out[element.start : element.end] = ebml.void(element.end - element.start)
-        return CleanResult(out)
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def clusters(data: bytes) -> list[bytes]:
-            top = ebml.children(data, 0, len(data))
-            found = []
-            for segment in (e for e in top if e.id == ebml.SEGMENT):
-                found.extend(
-                    data[c.start : c.end]
-                    for c in ebml.children(data, segment.data_start, segment.end)
-                    if c.id == ebml.CLUSTER
-                )
-            return found
-
-        if len(original) != len(cleaned) or clusters(original) != clusters(cleaned):
-            raise VerificationError("audio or video blocks changed during cleaning")
+    def open(self, data: bytes, kind: str, context: Context) -> MatroskaFile:
+        return MatroskaFile(data, kind, context)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import struct
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats import quicktime as qt
 from sanitize.formats.isobmff import Box, boxes
 from sanitize.formats.values import bytes_text, short_text
 from sanitize.formats.xmp import xmp_properties
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 TOP_LEVEL_KEPT = {
@@ -66,7 +67,7 @@ def _track_id(data: bytes, tkhd: Box) -> int:
 
 def _metadata_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
     """The stbl boxes of timed-metadata tracks (handler 'meta': per-frame location...)."""
-    found = []
+    found: list[Box] = []
     for item in located:
         if item.box.type != b"trak":
             continue
@@ -110,7 +111,7 @@ def _chapter_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
 
 
 def _chapter_titles(data: bytes, stbl: Box) -> list[tuple[int, int, str]]:
-    titles = []
+    titles: list[tuple[int, int, str]] = []
     for offset, size in qt.sample_ranges(data, stbl):
         if offset + size > len(data) or size < 2:
             continue
@@ -139,109 +140,130 @@ def _describe(data: bytes, located: qt.Located) -> list[MetadataItem]:
     return [MetadataItem(where, label, f"<{box.end - box.start} bytes>")]
 
 
-class Mp4Cleaner(Cleaner):
-    name = "mp4"
-    kinds = frozenset({"mp4", "mov", "m4v", "m4a", "3gp"})
+# One change to the output, decided while walking the original: a box turned into a zero-filled
+# ``free`` box of the same size, or a byte range zeroed. Replayed in order by ``clean``, so
+# overlapping ranges in a hostile file end up exactly as they did when they were applied
+# while walking.
+Edit = Box | tuple[int, int]
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        end = qt.movie_end(data)
-        located = list(qt.walk(data, end))
-        if not any(item.box.type == b"moov" for item in located):
+
+class Mp4File(ParsedFile):
+    """One walk over the boxes lists what goes and plans the in-place edits that remove it.
+
+    The edits are applied to a copy only in ``clean``: listing a large movie copies nothing.
+    """
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        self.end = qt.movie_end(data)
+        self.located = list(qt.walk(data, self.end))
+        if not any(item.box.type == b"moov" for item in self.located):
             raise CorruptFileError("no movie header (moov box): truncated or not a movie")
-        items: list[MetadataItem] = []
-        for item in located:
-            box = item.box
-            if _is_removed(item):
-                items.extend(
-                    _describe(data, item)
-                    or [MetadataItem(f"QuickTime:{item.where}", "Box", "empty")]
-                )
-            elif box.type in qt.TIMED_HEADERS:
-                _, _, created, modified = qt.header_times(data, box)
-                if created:
-                    items.append(
-                        MetadataItem(
-                            f"QuickTime:{item.where}", "CreateDate", qt.render_time(created)
-                        )
-                    )
-                if modified:
-                    items.append(
-                        MetadataItem(
-                            f"QuickTime:{item.where}", "ModifyDate", qt.render_time(modified)
-                        )
-                    )
-            elif box.type in (b"free", b"skip") and not _is_zeroed_free(data, box):
-                items.append(
-                    MetadataItem(
-                        f"QuickTime:{item.where}", "LeftoverData", f"<{box.end - box.start} bytes>"
-                    )
-                )
-        for stbl in _chapter_tracks(data, located):
-            items.extend(
-                MetadataItem("QuickTime:Chapters", "ChapterTitle", short_text(t))
-                for _, _, t in _chapter_titles(data, stbl)
-            )
-        for stbl in _metadata_tracks(data, located):
-            samples = _blank_samples(data, stbl)
-            if samples:
-                items.append(
-                    MetadataItem("QuickTime:TimedMetadata", "Samples", f"{len(samples)} sample(s)")
-                )
-        if end < len(data):
-            items.append(MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - end} bytes>"))
-        return items
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        end = qt.movie_end(data)
-        located = list(qt.walk(data, end))
-        out = bytearray(data)
+        self._items: list[MetadataItem] = []
+        self._edits: list[Edit] = []
         removed = 0
-        for item in located:
-            box = item.box
-            if _is_removed(item) or (
-                box.type in (b"free", b"skip") and not _is_zeroed_free(data, box)
-            ):
-                out[box.start : box.end] = _free_like(data, box)
+        for item in self.located:
+            box, where = item.box, f"QuickTime:{item.where}"
+            if _is_removed(item):
+                self._items.extend(_describe(data, item) or [MetadataItem(where, "Box", "empty")])
+                self._edits.append(box)
                 removed += box.type != b"free"
             elif box.type in qt.TIMED_HEADERS:
-                offset, width, _, _ = qt.header_times(data, box)
-                out[offset : offset + 2 * width] = b"\x00" * (2 * width)
+                offset, width, created, modified = qt.header_times(data, box)
+                if created:
+                    self._items.append(MetadataItem(where, "CreateDate", qt.render_time(created)))
+                if modified:
+                    self._items.append(MetadataItem(where, "ModifyDate", qt.render_time(modified)))
+                self._edits.append((offset, offset + 2 * width))
+            elif box.type in (b"free", b"skip") and not _is_zeroed_free(data, box):
+                self._items.append(
+                    MetadataItem(where, "LeftoverData", f"<{box.end - box.start} bytes>")
+                )
+                self._edits.append(box)
+                removed += box.type != b"free"
+        chapter_stbls = _chapter_tracks(data, self.located)
         chapters = 0
-        for stbl in _chapter_tracks(data, located):
-            for offset, size, _ in _chapter_titles(data, stbl):
-                out[offset : offset + size] = b"\x00" * size  # an empty title: length 0
+        for stbl in chapter_stbls:
+            for offset, size, title in _chapter_titles(data, stbl):
+                self._items.append(
+                    MetadataItem("QuickTime:Chapters", "ChapterTitle", short_text(title))
+                )
+                self._edits.append((offset, offset + size))  # an empty title: length 0
                 chapters += 1
-        notes = (
+        metadata_stbls = _metadata_tracks(data, self.located)
+        timed = 0
+        for stbl in metadata_stbls:
+            samples = _blank_samples(data, stbl)
+            if samples:
+                self._items.append(
+                    MetadataItem("QuickTime:TimedMetadata", "Samples", f"{len(samples)} sample(s)")
+                )
+            for offset, size in samples:
+                self._edits.append((offset, offset + size))
+                timed += 1
+        # Tracks whose samples cleaning blanks on purpose: verify does not compare them.
+        self.blanked = {stbl.start for stbl in chapter_stbls + metadata_stbls}
+        self._notes = (
             [f"emptied {removed} metadata box(es) in place, without re-encoding"] if removed else []
         )
         if chapters:
-            notes.append(f"blanked {chapters} chapter title(s)")
-        timed = 0
-        for stbl in _metadata_tracks(data, located):
-            for offset, size in _blank_samples(data, stbl):
-                out[offset : offset + size] = b"\x00" * size
-                timed += 1
+            self._notes.append(f"blanked {chapters} chapter title(s)")
         if timed:
-            notes.append(f"blanked {timed} timed-metadata sample(s) (such as per-frame location)")
-        if end < len(data):
-            del out[end:]
-            notes.append(f"removed {len(data) - end} bytes after the last box")
-        return CleanResult(out, notes)
+            self._notes.append(
+                f"blanked {timed} timed-metadata sample(s) (such as per-frame location)"
+            )
+        if self.end < len(data):
+            self._items.append(
+                MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - self.end} bytes>")
+            )
+            self._notes.append(f"removed {len(data) - self.end} bytes after the last box")
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        if qt.movie_end(original) != len(cleaned):
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        out = bytearray(self.data)
+        for edit in self._edits:
+            if isinstance(edit, Box):
+                out[edit.start : edit.end] = _free_like(self.data, edit)
+            else:
+                start, stop = edit
+                out[start:stop] = b"\x00" * (stop - start)
+        del out[self.end :]
+        # The edited copy itself: no second copy of a large movie.
+        return CleanResult(out, list(self._notes))
+
+    def sample_tables(self, skipped: set[int]) -> list[Box]:
+        """The stbl boxes of the tracks, but those starting at an offset in ``skipped``."""
+        return [
+            item.box
+            for item in self.located
+            if item.box.type == b"stbl" and item.box.start not in skipped
+        ]
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, Mp4File):
+            raise VerificationError("the cleaned file is not a movie")
+        # A cleaned movie ends with its last box: a shorter walk would compare fewer tracks.
+        if self.end != len(cleaned.data) or cleaned.end != len(cleaned.data):
             raise VerificationError("movie size changed during cleaning")
-        before, after = list(qt.walk(original, len(cleaned))), list(qt.walk(cleaned))
-        chapters = {
-            s.start for s in _chapter_tracks(original, before) + _metadata_tracks(original, before)
-        }
+        # Offsets do not move, so the tracks blanked on purpose are skipped in both by
+        # where they start in the original.
         for first, second in zip(
-            (i.box for i in before if i.box.type == b"stbl" and i.box.start not in chapters),
-            (i.box for i in after if i.box.type == b"stbl" and i.box.start not in chapters),
-            strict=False,
+            self.sample_tables(self.blanked), cleaned.sample_tables(self.blanked), strict=False
         ):
             for (a, size_a), (b, size_b) in zip(
-                qt.sample_ranges(original, first), qt.sample_ranges(cleaned, second), strict=True
+                qt.sample_ranges(self.data, first),
+                qt.sample_ranges(cleaned.data, second),
+                strict=True,
             ):
-                if original[a : a + size_a] != cleaned[b : b + size_b]:
+                if self.data[a : a + size_a] != cleaned.data[b : b + size_b]:
                     raise VerificationError("audio or video samples changed during cleaning")
+
+
+class Mp4Cleaner(Cleaner):
+    name = "mp4"
+    kinds = catalog.kinds_of("mp4")
+
+    def open(self, data: bytes, kind: str, context: Context) -> Mp4File:
+        return Mp4File(data, kind, context)

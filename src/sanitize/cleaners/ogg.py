@@ -6,19 +6,24 @@ mutagen rewrites the comment packet and re-pages the headers; audio packets are 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from sanitize.cleaners.base import CleanResult, MutagenCleaner
+from sanitize import catalog
+from sanitize.cleaners.base import CleanResult, MutagenCleaner, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
+if TYPE_CHECKING:
+    from mutagen import FileType
 
-def _open(data: bytes):  # type: ignore[no-untyped-def]
+
+def _open(data: bytes) -> FileType:
     import mutagen
 
     try:
-        found = mutagen.File(io.BytesIO(data))
+        found: FileType | None = mutagen.File(io.BytesIO(data))
     except mutagen.MutagenError as exc:
         raise CorruptFileError(f"unreadable Ogg stream: {exc}") from exc
     if found is None:
@@ -33,35 +38,66 @@ def _packets(data: bytes) -> list[bytes]:
     buffer, pages = io.BytesIO(data), []
     try:
         while buffer.tell() < len(data):
-            pages.append(OggPage(buffer))
+            pages.append(OggPage(buffer))  # type: ignore[no-untyped-call]
     except Exception as exc:  # mutagen raises its own error or struct errors on junk
         raise CorruptFileError(f"broken Ogg page: {exc}") from exc
-    return OggPage.to_packets(pages) if pages else []
+    return OggPage.to_packets(pages) if pages else []  # type: ignore[no-untyped-call]
+
+
+def _uncommented(audio: FileType, data: bytes) -> bytes:
+    """``data`` as mutagen writes it back with no comments."""
+    buffer = io.BytesIO(data)
+    try:
+        audio.delete(buffer)
+    except Exception as exc:  # mutagen raises its own error or struct errors on junk
+        raise CorruptFileError(f"cannot rewrite Ogg comments: {exc}") from exc
+    return buffer.getvalue()
+
+
+class OggFile(ParsedFile):
+    """The comments, read by mutagen when the file is opened, and the file without them,
+    written by mutagen from that same opened stream."""
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        audio = _open(data)
+        # The encoder's vendor string is kept: it names software, and decoders expect it.
+        comments: list[tuple[str, object]] = list(audio.tags) if audio.tags else []
+        self._items = [
+            MetadataItem("Ogg:Comment", key, short_text(str(value))) for key, value in comments
+        ]
+        # Comments that can be listed but not rewritten fail ``clean`` only, as they always
+        # did: ``show`` still lists them.
+        self._cleaned: bytes | CorruptFileError
+        try:
+            self._cleaned = _uncommented(audio, data)
+        except CorruptFileError as exc:
+            self._cleaned = exc
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        if isinstance(self._cleaned, CorruptFileError):
+            raise self._cleaned
+        return CleanResult(self._cleaned)
+
+    def packets(self) -> list[bytes]:
+        """The stream's packets, read page by page (only verify needs them)."""
+        return _packets(self.data)
+
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, OggFile):
+            raise VerificationError("the cleaned file is not an Ogg stream")
+        before, after = self.packets(), cleaned.packets()
+        # The comment header is the second packet; everything else must be identical.
+        if len(before) != len(after) or before[:1] != after[:1] or before[2:] != after[2:]:
+            raise VerificationError("Ogg audio packets changed during cleaning")
 
 
 class OggCleaner(MutagenCleaner):
     name = "ogg"
-    kinds = frozenset({"ogg"})
+    kinds = catalog.kinds_of("ogg")
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        audio = _open(data)
-        # The encoder's vendor string is kept: it names software, and decoders expect it.
-        return [
-            MetadataItem("Ogg:Comment", key, short_text(str(value)))
-            for key, value in (list(audio.tags) if audio.tags else [])
-        ]
-
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        audio = _open(data)
-        buffer = io.BytesIO(data)
-        try:
-            audio.delete(buffer)
-        except Exception as exc:
-            raise CorruptFileError(f"cannot rewrite Ogg comments: {exc}") from exc
-        return CleanResult(buffer.getvalue())
-
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        before, after = _packets(original), _packets(cleaned)
-        # The comment header is the second packet; everything else must be identical.
-        if len(before) != len(after) or before[:1] != after[:1] or before[2:] != after[2:]:
-            raise VerificationError("Ogg audio packets changed during cleaning")
+    def open(self, data: bytes, kind: str, context: Context) -> OggFile:
+        return OggFile(data, kind, context)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import struct
 
-from sanitize.cleaners.base import Cleaner, CleanResult
+from sanitize import catalog
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.values import bytes_text
-from sanitize.options import Options
 from sanitize.report import MetadataItem
 
 KEPT = {
@@ -24,7 +25,8 @@ def _chunks(data: bytes, kind: str) -> list[tuple[bytes, int, int, int]]:
     if data[:4] != head or data[8:12] not in forms:
         raise CorruptFileError(f"not a {kind.upper()} file")
     end = min(len(data), 8 + struct.unpack("<I" if little else ">I", data[4:8])[0])
-    found, pos = [], 12
+    found: list[tuple[bytes, int, int, int]] = []
+    pos = 12
     while pos + 8 <= end:
         if len(found) > 100_000:
             raise LimitExceededError("too many chunks")
@@ -41,7 +43,8 @@ def _chunks(data: bytes, kind: str) -> list[tuple[bytes, int, int, int]]:
 def _describe(kind: str, chunk_id: bytes, payload: bytes) -> list[MetadataItem]:
     label = f"{kind.upper()}:{bytes_text(chunk_id).strip()}"
     if chunk_id == b"LIST" and payload[:4] == b"INFO":
-        items, pos = [], 4
+        items: list[MetadataItem] = []
+        pos = 4
         while pos + 8 <= len(payload):
             sub_id, size = (
                 payload[pos : pos + 4],
@@ -61,34 +64,49 @@ def _describe(kind: str, chunk_id: bytes, payload: bytes) -> list[MetadataItem]:
     return [MetadataItem(label, "Chunk", f"<{len(payload)} bytes>")]
 
 
-class WaveCleaner(Cleaner):
-    name = "wave"
-    kinds = frozenset({"wav", "aiff"})
+# The chunks that hold the sound and say how to play it: verify compares them.
+SOUND = (b"data", b"SSND", b"fmt ", b"COMM")
 
-    def inspect(self, data: bytes, kind: str, options: Options) -> list[MetadataItem]:
-        items = []
-        for chunk_id, _, payload, end in _chunks(data, kind):
-            if chunk_id not in KEPT[kind]:
-                items.extend(_describe(kind, chunk_id, data[payload:end]))
-        return items
 
-    def clean(self, data: bytes, kind: str, options: Options) -> CleanResult:
-        kept = [
-            data[start:end]
-            for chunk_id, start, _, end in _chunks(data, kind)
-            if chunk_id in KEPT[kind]
-        ]
-        body = data[8:12] + b"".join(kept)
-        size = struct.pack("<I" if kind == "wav" else ">I", len(body))
+class WaveFile(ParsedFile):
+    """One walk over the top-level chunks lists what goes and picks what stays."""
+
+    def __init__(self, data: bytes, kind: str, context: Context):
+        super().__init__(data, kind, context)
+        self._items: list[MetadataItem] = []
+        self.kept: list[tuple[int, int]] = []  # (start, end) of the chunks copied as they are
+        self.sound: list[tuple[int, int]] = []
+        for chunk_id, start, payload, end in _chunks(data, kind):
+            if chunk_id in KEPT[kind]:
+                self.kept.append((start, end))
+            else:
+                self._items.extend(_describe(kind, chunk_id, data[payload:end]))
+            if chunk_id in SOUND:
+                self.sound.append((start, end))
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        data = self.data
+        body = data[8:12] + b"".join(data[start:end] for start, end in self.kept)
+        size = struct.pack("<I" if self.kind == "wav" else ">I", len(body))
         return CleanResult(data[:4] + size + body)
 
-    def verify(self, original: bytes, cleaned: bytes, kind: str, options: Options) -> None:
-        def sound(data: bytes) -> list[bytes]:
-            return [
-                data[s:e]
-                for c, s, _, e in _chunks(data, kind)
-                if c in (b"data", b"SSND", b"fmt ", b"COMM")
-            ]
-
-        if sound(original) != sound(cleaned):
+    def verify(self, cleaned: ParsedFile) -> None:
+        if not isinstance(cleaned, WaveFile):
+            raise VerificationError(f"the cleaned file is not a {self.kind.upper()} file")
+        before, after = memoryview(self.data), memoryview(cleaned.data)
+        if len(self.sound) != len(cleaned.sound) or any(
+            before[a:b] != after[c:d]
+            for (a, b), (c, d) in zip(self.sound, cleaned.sound, strict=True)
+        ):
             raise VerificationError("audio data changed during cleaning")
+
+
+class WaveCleaner(Cleaner):
+    name = "wave"
+    kinds = catalog.kinds_of("wave")
+
+    def open(self, data: bytes, kind: str, context: Context) -> WaveFile:
+        return WaveFile(data, kind, context)

@@ -31,7 +31,9 @@ class Element:
     end: int
 
 
-def _vint(data: bytes, pos: int, keep_marker: bool) -> tuple[int | None, int]:
+def _vint(data: bytes, pos: int) -> tuple[int, int]:
+    """(raw value, length) of the variable-length integer at ``pos``, length marker
+    included: that is how element IDs are written (the EBML header's is 0x1A45DFA3)."""
     if pos >= len(data):
         raise CorruptFileError("truncated EBML element")
     first = data[pos]
@@ -40,22 +42,26 @@ def _vint(data: bytes, pos: int, keep_marker: bool) -> tuple[int | None, int]:
     length = 9 - first.bit_length()
     if pos + length > len(data):
         raise CorruptFileError("truncated EBML element")
-    raw = int.from_bytes(data[pos : pos + length], "big")
-    if keep_marker:
-        return raw, length
+    return int.from_bytes(data[pos : pos + length], "big"), length
+
+
+def _size(data: bytes, pos: int) -> tuple[int | None, int]:
+    """(size, length) of an element size at ``pos``; None for "unknown" (all ones)."""
+    raw, length = _vint(data, pos)
     value = raw & ((1 << (7 * length)) - 1)
     return (None if value == (1 << (7 * length)) - 1 else value), length
 
 
 def children(data: bytes, start: int, end: int, counter: list[int] | None = None) -> list[Element]:
     counter = counter if counter is not None else [0]
-    found, pos = [], start
+    found: list[Element] = []
+    pos = start
     while pos < end:
         counter[0] += 1
         if counter[0] > MAX_ELEMENTS:
             raise LimitExceededError("too many EBML elements")
-        element_id, id_length = _vint(data, pos, keep_marker=True)
-        size, size_length = _vint(data, pos + id_length, keep_marker=False)
+        element_id, id_length = _vint(data, pos)
+        size, size_length = _size(data, pos + id_length)
         data_start = pos + id_length + size_length
         if size is None:
             element_end = _unknown_end(data, data_start, end, counter)
@@ -63,7 +69,6 @@ def children(data: bytes, start: int, end: int, counter: list[int] | None = None
             element_end = data_start + size
             if element_end > end:
                 raise CorruptFileError(f"EBML element 0x{element_id:X} runs past its parent")
-        assert element_id is not None
         found.append(Element(element_id, pos, data_start, element_end))
         pos = element_end
     return found
@@ -73,10 +78,10 @@ def _unknown_end(data: bytes, start: int, end: int, counter: list[int]) -> int:
     """Where an unknown-size element (a live-recorded Cluster or Segment) stops."""
     pos = start
     while pos < end:
-        element_id, id_length = _vint(data, pos, keep_marker=True)
+        element_id, id_length = _vint(data, pos)
         if element_id in SEGMENT_LEVEL or element_id == SEGMENT:
             return pos
-        size, size_length = _vint(data, pos + id_length, keep_marker=False)
+        size, size_length = _size(data, pos + id_length)
         if size is None:
             raise CorruptFileError("nested unknown-size EBML elements")
         counter[0] += 1

@@ -209,7 +209,8 @@ def sample_ranges(data: bytes, stbl: Box) -> list[tuple[int, int]]:
         (reader.uint(4), reader.uint(4), reader.uint(4))
         for _ in range((tables[b"stsc"].end - reader.pos) // 12)
     ]
-    ranges, sample = [], 0
+    ranges: list[tuple[int, int]] = []
+    sample = 0
     for index, (first, per_chunk, _) in enumerate(runs):
         last = runs[index + 1][0] - 1 if index + 1 < len(runs) else len(chunk_offsets)
         for chunk in range(first, last + 1):
