@@ -29,7 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MARKUP = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
+# [[TYPE|text]] labels an entity; [[TYPE?|text]] an optional span (neither rewarded nor
+# penalised), as the labelling policy defines them.
+MARKUP = re.compile(r"\[\[([A-Z_]+)(\??)\|(.+?)\]\]")
 MODES = ("overlap", "strict")
 
 Span = tuple[str, int, int]  # (type, start, end), end exclusive
@@ -51,35 +53,45 @@ class Doc:
 # --- loading -------------------------------------------------------------------------
 
 
-def parse_markup(block: str) -> tuple[str, list[Span]]:
-    """Plain text and spans of one draft written with ``[[TYPE|text]]`` markup."""
+def parse_markup(block: str) -> tuple[str, list[Span], list[Span]]:
+    """Plain text, entities and optional spans of one draft written with markup."""
     spans: list[Span] = []
+    optional: list[Span] = []
     plain: list[str] = []
     last = size = 0
     for match in MARKUP.finditer(block):
         before = block[last : match.start()]
         plain.append(before)
         size += len(before)
-        plain.append(match.group(2))
-        spans.append((match.group(1), size, size + len(match.group(2))))
-        size += len(match.group(2))
+        value = match.group(3)
+        plain.append(value)
+        (optional if match.group(2) else spans).append(
+            (match.group(1), size, size + len(value))
+        )
+        size += len(value)
         last = match.end()
     plain.append(block[last:])
     text = "".join(plain)
     # Strip the newlines around the draft, keeping offsets right.
     lead = len(text) - len(text.lstrip("\n"))
     text = text.strip("\n")
-    return text, [(t, s - lead, e - lead) for t, s, e in spans]
+
+    def shift(found: list[Span]) -> list[Span]:
+        return [(t, s - lead, e - lead) for t, s, e in found]
+
+    return text, shift(spans), shift(optional)
 
 
 def load_drafts(path: Path, lang: str | None = None, split: str | None = None) -> list[Doc]:
     docs = []
     blocks = path.read_text(encoding="utf-8").split("\n---\n")
     for number, block in enumerate(blocks, 1):
-        text, spans = parse_markup(block)
-        for _typ, start, end in spans:
+        text, spans, optional = parse_markup(block)
+        for _typ, start, end in spans + optional:
             assert text[start:end] and "[[" not in text[start:end], (path, number)
-        docs.append(Doc(f"{path.name}#{number}", text, spans, lang=lang, split=split))
+        doc = Doc(f"{path.name}#{number}", text, spans, lang=lang, split=split)
+        doc.optional = optional
+        docs.append(doc)
     return docs
 
 

@@ -88,10 +88,17 @@ _STREET = re.compile(
 _PLACE_PREPOSITION = re.compile(
     r"(?:\b(?:à|a|au|aux|en|dans|sur|près\s+de|vers|in|at|near|around|from)\s+)$", re.IGNORECASE
 )
+# What ties a place to a person, as the labelling policy puts it: where they live, work
+# or meet. A first-person pronoun alone does not ("je serai à Paris", "our fair in
+# Chicago" are travel and events, mentioned in passing).
 _PERSONAL = re.compile(
-    r"\b(?:j['’]|je|nous|on|notre|nos|mon|ma|mes|chez\s+(?:moi|nous|lui|elle|eux)|habite|"
-    r"habitons|vivons|vis|vit|installée?s?|basée?s?|rdv|rendez-vous|rencontre|retrouve|"
-    r"i|i['’]m|we|we['’]re|our|my|me|us|live|lives|living|based|meet|moved)\b",
+    r"\b(?:chez\s+(?:moi|nous|lui|elle|eux)|habite|habitons|habitez|habitent|vivons|vis|vit|"
+    r"installée?s?|basée?s?|domicili\w*|déménag\w*|rdv|rendez-vous|retrouve\w*|"
+    r"(?:mon|ma|notre|nos|mes|son|sa|leur)\s+(?:atelier|studio|bureau|boutique|cabinet|"
+    r"magasin|local|maison|appartement|appart)|"
+    r"live|lives|living|based|moved|meet|meeting|home|"
+    r"(?:my|our|his|her|their)\s+(?:studio|office|workshop|shop|store|house|flat|"
+    r"apartment|place))\b",
     re.IGNORECASE,
 )
 # How far back a sentence is read for those cues.
