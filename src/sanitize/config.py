@@ -6,6 +6,7 @@ The nearest file walking up from a scanned file wins; ``--config FILE`` override
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -62,9 +63,42 @@ def _table(path: Path) -> dict[str, object] | None:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SanitizeError(f"cannot read config {path}: {exc}") from exc
+    # tomllib returns Any. [tool.sanitize] is a table, a dict with str keys, in every
+    # config parse() accepts; its values are checked there one by one.
+    table: dict[str, object] | None
     if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("sanitize")
-    return data.get("tool", {}).get("sanitize", data)
+        table = data.get("tool", {}).get("sanitize")
+    else:
+        table = data.get("tool", {}).get("sanitize", data)
+    return table
+
+
+def _type_name(value: object) -> str:
+    kind = type(value)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _iterable(table: dict[str, object], key: str, default: Iterable[object]) -> Iterable[object]:
+    """``table[key]`` (or ``default``) to iterate over: anything else raises the TypeError
+    that iterating over it would."""
+    value = table.get(key, default)
+    if not isinstance(value, Iterable):
+        raise TypeError(f"'{_type_name(value)}' object is not iterable")
+    return value
+
+
+def _number(table: dict[str, object], key: str, default: float) -> float:
+    """``float(table[key])`` (or ``default``); a TOML value float() refuses is its TypeError."""
+    value = table.get(key, default)
+    if not isinstance(value, (str, int, float)):
+        raise TypeError(
+            f"float() argument must be a string or a real number, not '{_type_name(value)}'"
+        )
+    return float(value)
 
 
 def parse(table: dict[str, object], source: str | None = None) -> Config:
@@ -75,20 +109,20 @@ def parse(table: dict[str, object], source: str | None = None) -> Config:
         clients = tuple((str(name), None) for name in clients_raw)
     else:
         raise SanitizeError("config: clients must be a list of names or a table name = placeholder")
-    entities = tuple(str(e).upper() for e in table.get("entities", ENTITIES))  # type: ignore[union-attr]
+    entities = tuple(str(e).upper() for e in _iterable(table, "entities", ENTITIES))
     unknown = set(entities) - set(ENTITIES)
     if unknown:
         raise SanitizeError(
             f"config: unknown entities {sorted(unknown)}; known: {', '.join(ENTITIES)}"
         )
-    languages = tuple(str(lang) for lang in table.get("languages", ("fr", "en")))  # type: ignore[union-attr]
+    languages = tuple(str(lang) for lang in _iterable(table, "languages", ("fr", "en")))
     return Config(
         clients=clients,
-        allow=tuple(str(a) for a in table.get("allow", ())),  # type: ignore[union-attr]
+        allow=tuple(str(a) for a in _iterable(table, "allow", ())),
         entities=entities,
         languages=languages,
-        score_threshold=float(table.get("score_threshold", DEFAULT_THRESHOLD)),  # type: ignore[arg-type]
-        exclude=tuple(str(p) for p in table.get("exclude", ())),  # type: ignore[union-attr]
+        score_threshold=_number(table, "score_threshold", DEFAULT_THRESHOLD),
+        exclude=tuple(str(p) for p in _iterable(table, "exclude", ())),
         redact=bool(table.get("redact", False)),
         source=source,
     )

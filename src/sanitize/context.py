@@ -102,6 +102,8 @@ class Context:
 
     def reopen_clean(self, cleaner: Cleaner, data: bytes | bytearray, kind: str) -> ParsedFile:
         """Open an output as a new file: nothing removable may be left in it."""
+        # Movie cleaners hand back the bytearray they edited (CleanResult.data) and it is
+        # reopened without a copy, but Cleaner.open and every override still say ``bytes``.
         output = self.open(cleaner, data, kind)  # type: ignore[arg-type]
         leftover = self.call(cleaner, output.items)
         if leftover:

@@ -41,7 +41,7 @@ def detect(data: bytes) -> str:
         return {b"WEBP": "webp", b"WAVE": "wav", b"AVI ": "avi"}.get(head[8:12], "riff")
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
-    if data.startswith(b"%PDF-") or (_PDF_HEADER.search(data[:1024]) and b"obj" in data[:1 << 20]):
+    if data.startswith(b"%PDF-") or (_PDF_HEADER.search(data[:1024]) and b"obj" in data[: 1 << 20]):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _detect_zip(data)

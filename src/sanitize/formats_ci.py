@@ -29,9 +29,7 @@ def render_github(report: Report) -> str:
             lines.append(f"::error file={file},title=sanitize::{_escape(item.error or 'error')}")
         if item.metadata:
             locations = sorted({m.location for m in item.metadata})
-            message = (
-                f"{len(item.metadata)} metadata item(s) to remove: {', '.join(locations[:8])}"
-            )
+            message = f"{len(item.metadata)} metadata item(s) to remove: {', '.join(locations[:8])}"
             lines.append(f"::warning file={file},title=metadata::{_escape(message)}")
         for f in item.findings:
             position = f",line={f.line},col={f.column}" if f.line else ""

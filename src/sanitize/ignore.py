@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sanitize import config as config_module
 from sanitize.config import Config
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 IGNORE_FILE = ".sanitizeignore"
 
@@ -24,9 +28,9 @@ class Excluder:
 
     def __init__(self, override: Config | None = None):
         self.override = override
-        self._specs: dict[Path, tuple[Path, object] | None] = {}
+        self._specs: dict[Path, tuple[Path, GitIgnoreSpec] | None] = {}
 
-    def _rules(self, folder: Path) -> tuple[Path, object] | None:
+    def _rules(self, folder: Path) -> tuple[Path, GitIgnoreSpec] | None:
         if folder not in self._specs:
             config = self.override or config_module.find(folder)
             base = Path(config.source).parent if config.source else _root(folder)
@@ -59,4 +63,4 @@ class Excluder:
             return False
         if resolved.is_dir():
             relative += "/"
-        return bool(spec.match_file(relative))  # type: ignore[attr-defined]
+        return bool(spec.match_file(relative))

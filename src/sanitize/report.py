@@ -65,7 +65,7 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
-        counts = {status: 0 for status in STATUSES}
+        counts: dict[str, int] = {status: 0 for status in STATUSES}
         for item in self.files:
             counts[item.status] += 1
         counts["total"] = len(self.files)

@@ -17,7 +17,7 @@ from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
 from sanitize.formats.xmltext import TextMap, mixed_slots
 from sanitize.report import MetadataItem
-from sanitize.xmlsafe import parse_xml
+from sanitize.xmlsafe import as_text, attributes_of, parse_xml, text_of, texts_of
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -80,7 +80,7 @@ class SvgScrub:
             self.record(
                 "SVG:metadata",
                 "metadata",
-                " ".join(t.strip() for t in element.itertext() if t.strip()) or "present",
+                " ".join(t.strip() for t in texts_of(element) if t.strip()) or "present",
             )
             _drop(element)
         for element in list(root.iter()):
@@ -105,7 +105,7 @@ class SvgScrub:
                     self.record(
                         f"SVG:{EDITOR_NAMESPACES[attr_ns]}",
                         etree.QName(name).localname,
-                        element.attrib[name],
+                        as_text(element.attrib[name]),
                     )
                     del element.attrib[name]
             for name in ("href", f"{{{XLINK}}}href"):
@@ -118,7 +118,7 @@ class SvgScrub:
                     if cleaned != value:
                         element.set(name, cleaned)
         for element in list(root.iter(f"{{{SVG}}}title", f"{{{SVG}}}desc")):
-            text = "".join(element.itertext())
+            text = text_of(element)
             if CREDIT.search(text):
                 self.record("SVG", etree.QName(element).localname, text)
                 _drop(element)
@@ -161,7 +161,7 @@ def _drop(node: etree._Element) -> None:
 
 def _attributes(element: etree._Element) -> str:
     return (
-        "; ".join(f"{etree.QName(k).localname}={v}" for k, v in element.attrib.items()) or "present"
+        "; ".join(f"{etree.QName(k).localname}={v}" for k, v in attributes_of(element)) or "present"
     )
 
 

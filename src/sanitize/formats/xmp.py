@@ -6,7 +6,7 @@ from lxml import etree
 
 from sanitize.errors import CorruptFileError
 from sanitize.formats.values import short_text
-from sanitize.xmlsafe import parse_xml
+from sanitize.xmlsafe import as_text, attributes_of, parse_xml, texts_of
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 MAX_ITEMS = 500
@@ -28,17 +28,17 @@ def xmp_properties(packet: bytes) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for description in root.iter(f"{{{RDF}}}Description"):
         nsmap = description.nsmap
-        for name, value in description.attrib.items():
+        for name, value in attributes_of(description):
             if etree.QName(name).namespace != RDF:
                 found.append((_qualified(name, nsmap), short_text(value)))
         for child in description:
             if not isinstance(child.tag, str):
                 continue
-            texts = [t.strip() for t in child.itertext() if t.strip()]
+            texts = [t.strip() for t in texts_of(child) if t.strip()]
             value = "; ".join(texts)
             if not value:
-                value = "; ".join(f"{k}={v}" for k, v in child.attrib.items()) or "<empty>"
-            found.append((_qualified(child.tag, child.nsmap), short_text(value)))
+                value = "; ".join(f"{k}={v}" for k, v in attributes_of(child)) or "<empty>"
+            found.append((_qualified(as_text(child.tag), child.nsmap), short_text(value)))
         if len(found) > MAX_ITEMS:
             break
     if not found:

@@ -6,8 +6,8 @@ keeps the record, ``clean`` keeps the package. So the two can never disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -31,6 +31,7 @@ from sanitize.ooxml.sheets_slides import hidden_sheets, scrub_sheet_part, scrub_
 from sanitize.ooxml.word import scrub_word_part
 from sanitize.options import Options
 from sanitize.report import MetadataItem
+from sanitize.xmlsafe import attribute_results, text_of, texts_of
 
 if TYPE_CHECKING:
     from sanitize.context import Context
@@ -46,6 +47,7 @@ REFERENCE_ELEMENTS = {
 }
 MAX_ITEMS_PER_PART = 200
 _RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
+
 
 @dataclass
 class Scrub:
@@ -107,7 +109,7 @@ class Scrub:
             self.record(name, kind, f"<{len(data)} bytes, unreadable>")
             return
         if kind == NOTES_KIND:
-            text = " ".join(t for t in root.itertext() if t.strip())
+            text = " ".join(t for t in texts_of(root) if t.strip())
             self.record(name, "SpeakerNotes", text or "empty notes")
             return
         children = [c for c in root.iter() if isinstance(c.tag, str) and c is not root]
@@ -116,7 +118,7 @@ class Scrub:
             if not isinstance(child.tag, str):
                 continue
             label = child.get("name") or child.get("author") or child.get(q(W, "author")) or ""
-            text = " ".join(t.strip() for t in child.itertext() if t.strip())
+            text = " ".join(t.strip() for t in texts_of(child) if t.strip())
             if label or text:
                 value = f"{label}: {text}" if label and text else label or text
                 self.record(name, etree.QName(child).localname, value)
@@ -152,7 +154,7 @@ class Scrub:
             root = self.package.xml(name)
             for child in list(root):
                 if isinstance(child.tag, str):
-                    self.record(name, etree.QName(child).localname, "".join(child.itertext()))
+                    self.record(name, etree.QName(child).localname, text_of(child))
                 root.remove(child)
 
     # -- XML content ---------------------------------------------------------------------
@@ -189,16 +191,16 @@ class Scrub:
                 root = self.package.xml(name)
             except SanitizeError:
                 continue
-            for value in _RELATIONSHIP_ATTRIBUTES(root, r=R):
-                if str(value) in ids:
-                    continue
+            for value in attribute_results(_RELATIONSHIP_ATTRIBUTES, root, r=R):
                 element = value.getparent()
+                if str(value) in ids or element is None or value.attrname is None:
+                    continue
                 if etree.QName(element).localname in REFERENCE_ELEMENTS:
                     parent = element.getparent()
                     if parent is not None:
                         parent.remove(element)
-                else:
-                    element.attrib.pop(value.attrname, None)
+                elif value.attrname in element.attrib:
+                    del element.attrib[value.attrname]
 
     def _fix_content_types(self) -> None:
         root = self.package.content_types()

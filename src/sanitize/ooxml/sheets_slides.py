@@ -8,6 +8,7 @@ from lxml import etree
 
 from sanitize.ooxml.names import A16, MC, P14, X15AC, XR, S, q
 from sanitize.ooxml.word import delete_attributes
+from sanitize.xmlsafe import attribute_results
 
 Record = Callable[[str, str], None]
 REVISION_NAMESPACES = {
@@ -32,8 +33,8 @@ def scrub_sheet_part(root: etree._Element, record: Record) -> None:
         record("absPath", path.get("url", ""))
         holder = path
         # absPath sits in an mc:AlternateContent wrapper: remove the whole wrapper.
-        while holder.getparent() is not None and etree.QName(holder).namespace != MC:
-            holder = holder.getparent()
+        while (parent := holder.getparent()) is not None and etree.QName(holder).namespace != MC:
+            holder = parent
             if etree.QName(holder).localname == "AlternateContent":
                 break
         _remove(holder if etree.QName(holder).localname == "AlternateContent" else path)
@@ -41,7 +42,8 @@ def scrub_sheet_part(root: etree._Element, record: Record) -> None:
         record("revisionPtr", pointer.get("documentId", "present"))
         _remove(pointer)
     count = sum(
-        delete_attributes(_ATTRIBUTES_IN(root, ns=namespace)) for namespace in REVISION_NAMESPACES
+        delete_attributes(attribute_results(_ATTRIBUTES_IN, root, ns=namespace))
+        for namespace in REVISION_NAMESPACES
     )
     if count:
         record("RevisionIdentifiers", f"{count} xr:uid value(s)")

@@ -8,6 +8,7 @@ from lxml import etree
 
 from sanitize.formats.values import short_text
 from sanitize.ooxml.names import W14, W15, W, q
+from sanitize.xmlsafe import attribute_results, text_of
 
 Record = Callable[[str, str], None]  # (field, value)
 
@@ -65,8 +66,7 @@ def _unwrap(element: etree._Element) -> None:
 
 
 def _text(element: etree._Element) -> str:
-    parts = [t for t in element.itertext()]
-    return short_text("".join(parts), 120)
+    return short_text(text_of(element), 120)
 
 
 def _change_label(element: etree._Element) -> str:
@@ -144,15 +144,17 @@ _IDENTIFIER_ATTRIBUTES = etree.XPath(
 )
 
 
-def delete_attributes(found: list) -> int:  # type: ignore[type-arg]
+def delete_attributes(found: list[etree._ElementUnicodeResult]) -> int:
     """Delete the attributes an XPath attribute query returned."""
     for value in found:
-        value.getparent().attrib.pop(value.attrname, None)
+        element = value.getparent()
+        if element is not None and value.attrname is not None and value.attrname in element.attrib:
+            del element.attrib[value.attrname]
     return len(found)
 
 
 def remove_identifiers(root: etree._Element, record: Record) -> None:
-    count = delete_attributes(_IDENTIFIER_ATTRIBUTES(root, w=W, w14=W14))
+    count = delete_attributes(attribute_results(_IDENTIFIER_ATTRIBUTES, root, w=W, w14=W14))
     for element in list(root.iter(q(W, "rsid"), q(W, "nsid"), q(W, "tmpl"))):
         _remove(element)
         count += 1

@@ -69,10 +69,10 @@ def text(value: PdfObject | None) -> str:
     return str(value) if value is not None else ""
 
 
-def walk_objects(root: PdfObject, limit: int = MAX_OBJECTS) -> Iterator[DictionaryObject]:
+def walk_objects(root: PdfObject | None, limit: int = MAX_OBJECTS) -> Iterator[DictionaryObject]:
     """Every dictionary (and stream dictionary) reachable from ``root``, once each."""
     seen: set[int] = set()
-    stack: list[PdfObject] = [root]
+    stack: list[PdfObject | None] = [root]
     visited = 0
     while stack:
         obj = stack.pop()

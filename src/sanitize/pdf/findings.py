@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, StreamObject
+from pypdf.generic import DictionaryObject, PdfObject, StreamObject
 
 from sanitize.formats.values import short_text
 from sanitize.formats.xmp import xmp_properties
@@ -14,6 +15,7 @@ from sanitize.options import Options
 from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, text, walk_objects
 from sanitize.pdf.layers import hidden_groups, layer_groups
 from sanitize.report import MetadataItem
+
 
 def is_dct(stream: StreamObject) -> bool:
     """A JPEG image stream (DCTDecode is its only filter)."""
@@ -80,7 +82,8 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     catalog = reader.root_object
     names = as_dict(catalog.get("/Names")) or DictionaryObject()
     for name, action in name_tree_leaves(names.get("/JavaScript")):
-        script = text(as_dict(action).get("/JS")) if as_dict(action) else ""
+        action_dict = as_dict(action)
+        script = text(action_dict.get("/JS")) if action_dict else ""
         items.append(MetadataItem("PDF:JavaScript", name or "script", short_text(script, 80)))
     for name, spec in name_tree_leaves(names.get("/EmbeddedFiles")):
         items.append(MetadataItem("PDF:EmbeddedFiles", "EmbeddedFile", name or _file_name(spec)))
@@ -88,7 +91,7 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
         if key not in ("/Dests", "/JavaScript", "/EmbeddedFiles"):
             items.append(MetadataItem("PDF:Names", key.lstrip("/"), "name tree"))
     open_action = as_dict(catalog.get("/OpenAction"))
-    if is_running_action(open_action):
+    if open_action is not None and is_running_action(open_action):
         items.append(MetadataItem("PDF:Catalog", "OpenAction", text(open_action.get("/S"))))
     for key, label in CATALOG_KEYS_REMOVED.items():
         if key in catalog:
@@ -99,7 +102,9 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     if not options.keep_bookmarks:
         items.extend(_outline_items(catalog))
     items.extend(_layer_items(catalog))
-    updates = earlier_revisions(reader.stream.getvalue())  # type: ignore[attr-defined]
+    stream = reader.stream
+    assert isinstance(stream, io.BytesIO)  # open_pdf reads from memory
+    updates = earlier_revisions(stream.getvalue())
     if updates:
         items.append(MetadataItem("PDF:Revisions", "EarlierRevisions", f"{updates} update(s)"))
     return items
@@ -125,8 +130,8 @@ def earlier_revisions(data: bytes) -> int:
     return max(data.count(b"%%EOF") - 1, 1)
 
 
-def _file_name(spec: object) -> str:
-    spec_dict = as_dict(spec)  # type: ignore[arg-type]
+def _file_name(spec: PdfObject) -> str:
+    spec_dict = as_dict(spec)
     if spec_dict is None:
         return "attachment"
     return text(spec_dict.get("/UF") or spec_dict.get("/F")) or "attachment"
@@ -157,7 +162,7 @@ def _outline_items(catalog: DictionaryObject) -> list[MetadataItem]:
     items = []
     outlines = as_dict(catalog.get("/Outlines"))
     node = as_dict(outlines.get("/First")) if outlines else None
-    stack = [node] if node is not None else []
+    stack: list[DictionaryObject | None] = [node] if node is not None else []
     seen: set[int] = set()
     while stack and len(seen) < 10_000:
         entry = stack.pop()
@@ -245,8 +250,7 @@ def object_items(
                 )
         if obj.get("/AA") is not None and obj.get("/Type") != "/Page":
             items.append(MetadataItem("PDF:Object", "AdditionalActions", "actions"))
-        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image":
-            if is_dct(obj):
-                for item in jpeg_inspect(obj._data):
-                    items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
+        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image" and is_dct(obj):
+            for item in jpeg_inspect(obj._data):
+                items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
     return items

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from pypdf import PdfWriter
+from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
+    PdfObject,
     StreamObject,
 )
 
@@ -30,13 +32,29 @@ def _appearance(widget: DictionaryObject) -> StreamObject | None:
     return None
 
 
+def _number(value: PdfObject) -> float:
+    """``float(value)``, typed: what float() accepts directly, or a reference whose target
+    has ``__float__`` (pypdf's IndirectObject forwards it); the same errors otherwise."""
+    if isinstance(value, IndirectObject):
+        target = value.get_object()
+        if not isinstance(target, (int, float)):
+            kind = type(target).__name__
+            raise AttributeError(f"'{kind}' object has no attribute '__float__'")
+        return float(target)
+    if not isinstance(value, (int, float, str, bytes)):
+        kind = type(value).__name__
+        raise TypeError(f"float() argument must be a string or a real number, not '{kind}'")
+    return float(value)
+
+
 def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...] | None:
     """The matrix that maps the form's bounding box onto the widget's rectangle (PDF 12.5.5)."""
-    rect = [float(v) for v in as_list(widget.get("/Rect"))]
-    bbox = [float(v) for v in as_list(form.get("/BBox"))]
+    rect = [_number(v) for v in as_list(widget.get("/Rect"))]
+    bbox = [_number(v) for v in as_list(form.get("/BBox"))]
     if len(rect) != 4 or len(bbox) != 4:
         return None
-    a, b, c, d, e, f = ([float(v) for v in as_list(form.get("/Matrix"))] or [1, 0, 0, 1, 0, 0])[:6]
+    matrix = [_number(v) for v in as_list(form.get("/Matrix"))] or [1, 0, 0, 1, 0, 0]
+    a, b, c, d, e, f = matrix[:6]
     corners = [
         (x * a + y * c + e, x * b + y * d + f)
         for x in (bbox[0], bbox[2])
@@ -52,7 +70,7 @@ def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...
     return (sx, 0.0, 0.0, sy, left - min(xs) * sx, bottom - min(ys) * sy)
 
 
-def _generate_missing_appearances(writer: PdfWriter, page: DictionaryObject) -> None:
+def _generate_missing_appearances(writer: PdfWriter, page: PageObject) -> None:
     """Text and choice fields saved without appearances (NeedAppearances) get one."""
     values = {}
     for ref in as_list(page.get("/Annots")):
@@ -65,7 +83,7 @@ def _generate_missing_appearances(writer: PdfWriter, page: DictionaryObject) -> 
     if values:
         previous = logging.getLogger("pypdf").level
         try:
-            writer.update_page_form_field_values(page, values, auto_regenerate=False)  # type: ignore[arg-type]
+            writer.update_page_form_field_values(page, values, auto_regenerate=False)
         except Exception:  # a field pypdf cannot draw is reported by the caller
             pass
         finally:
@@ -77,7 +95,10 @@ def flatten_forms(writer: PdfWriter) -> tuple[int, int]:
     drawn = dropped = 0
     for page in writer.pages:
         annotations = as_list(page.get("/Annots"))
-        if not any(text((as_dict(a) or {}).get("/Subtype")) == "/Widget" for a in annotations):
+        if not any(
+            text((as_dict(a) or DictionaryObject()).get("/Subtype")) == "/Widget"
+            for a in annotations
+        ):
             continue
         _generate_missing_appearances(writer, page)
         annotations = as_list(page.get("/Annots"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pypdf import PdfWriter
+from typing import Any
+
+from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
     DictionaryObject,
     IndirectObject,
     NameObject,
+    PdfObject,
     StreamObject,
     TextStringObject,
 )
@@ -16,6 +19,8 @@ from pypdf.generic import (
 from sanitize.pdf.document import as_dict, as_list, text
 
 MAX_FORM_DEPTH = 8
+# One content-stream operation, (operands, operator), as pypdf types ContentStream.operations.
+Operation = tuple[Any, bytes]
 
 
 def _ref_id(obj: object) -> int | None:
@@ -45,12 +50,12 @@ def hidden_groups(catalog: DictionaryObject) -> set[int]:
     return {n for n in (_ref_id(ref) for ref in as_list(default.get("/OFF"))) if n is not None}
 
 
-def _is_hidden(ref: object, hidden: set[int]) -> bool:
+def _is_hidden(ref: PdfObject | None, hidden: set[int]) -> bool:
     """An OCG, or a membership dictionary all of whose groups are hidden."""
     number = _ref_id(ref)
     if number in hidden:
         return True
-    membership = as_dict(ref)  # type: ignore[arg-type]
+    membership = as_dict(ref)
     if membership is None or text(membership.get("/Type")) != "/OCMD":
         return False
     members = membership.get("/OCGs")
@@ -58,8 +63,11 @@ def _is_hidden(ref: object, hidden: set[int]) -> bool:
     return bool(ids) and all(i in hidden for i in ids)
 
 
-def _filter_operations(operations: list, hidden_names: set[str], hidden_xobjects: set[str]) -> list:
-    kept, depth_skipping, depth = [], 0, 0
+def _filter_operations(
+    operations: list[Operation], hidden_names: set[str], hidden_xobjects: set[str]
+) -> list[Operation]:
+    kept: list[Operation] = []
+    depth_skipping, depth = 0, 0
     for operands, operator in operations:
         if depth_skipping:
             if operator in (b"BDC", b"BMC"):
@@ -102,8 +110,11 @@ def _strip_stream(
             removed += _strip_stream(writer, xobject, hidden, depth + 1, is_page=False)
     if not hidden_names and not hidden_xobjects:
         return removed
+    page: PageObject | None = None
     if is_page:
-        contents = owner.get_contents()  # type: ignore[attr-defined]
+        assert isinstance(owner, PageObject)  # is_page: one of writer.pages
+        page = owner
+        contents = page.get_contents()
         if contents is None:
             return removed
         stream = ContentStream(contents, writer)
@@ -117,8 +128,8 @@ def _strip_stream(
         del properties[name]
     for name in hidden_xobjects:
         del xobjects[name]
-    if is_page:
-        owner.replace_contents(stream)  # type: ignore[attr-defined]
+    if page is not None:
+        page.replace_contents(stream)
     else:
         assert isinstance(owner, StreamObject)
         owner.set_data(stream.get_data())
@@ -137,7 +148,11 @@ def remove_hidden_layers(writer: PdfWriter) -> tuple[int, int]:
         for page in writer.pages:
             removed_operations += _strip_stream(writer, page, hidden, 0, is_page=True)
             annotations = as_list(page.get("/Annots"))
-            kept = [a for a in annotations if not _is_hidden((as_dict(a) or {}).get("/OC"), hidden)]
+            kept = [
+                a
+                for a in annotations
+                if not _is_hidden((as_dict(a) or DictionaryObject()).get("/OC"), hidden)
+            ]
             if len(kept) != len(annotations):
                 page[NameObject("/Annots")] = ArrayObject(kept)
     visible = [(n, g) for n, g in layer_groups(catalog) if n not in hidden]

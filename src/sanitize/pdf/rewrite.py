@@ -103,7 +103,7 @@ def _canonical_order(writer: PdfWriter) -> list[int]:
     order: list[int] = []
     seen: set[int] = set()
 
-    def visit(obj: PdfObject) -> None:
+    def visit(obj: PdfObject | None) -> None:
         stack = [obj]
         while stack:
             current = stack.pop()
@@ -129,7 +129,7 @@ def _renumber(writer: PdfWriter) -> None:
     order = _canonical_order(writer)
     new_number = {old: index for index, old in enumerate(order, start=1)}
 
-    def remap(value: PdfObject) -> PdfObject:
+    def remap(value: PdfObject | None) -> PdfObject | None:
         if isinstance(value, IndirectObject) and value.pdf is writer:
             return IndirectObject(new_number[value.idnum], 0, writer)
         if isinstance(value, DictionaryObject):
@@ -144,6 +144,10 @@ def _renumber(writer: PdfWriter) -> None:
     for obj in kept:
         remap(obj)
     for number, obj in enumerate(kept, start=1):
+        if obj is None:
+            # A reference to a slot pypdf freed (the dropped /Info, when the catalog also
+            # points at it): still the internal error it always was, now with its cause.
+            raise RuntimeError(f"object {order[number - 1]} is referenced but was freed")
         obj.indirect_reference = IndirectObject(number, 0, writer)
     writer._objects = kept
 
