@@ -91,7 +91,8 @@ class TextMap:
             touched = [
                 (start, slot, piece)
                 for start, slot, piece in layout
-                if start < item.end and item.start < start + len(slot.get())
+                if start < item.end
+                and item.start < start + len(slot.get())
                 or (start == item.start and not slot.get())
             ]
             if not touched or any(

@@ -47,6 +47,7 @@ REFERENCE_ELEMENTS = {
 MAX_ITEMS_PER_PART = 200
 _RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
 
+
 @dataclass
 class Scrub:
     package: Package
