@@ -210,7 +210,9 @@ def _detect_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the sample's end is still text.
         if exc.start < len(sample) - 4:
-            return "unknown"
+            # Pages saved by Word and older editors are windows-1252, not UTF-8.
+            legacy = sample.decode("latin-1").lstrip(" \t\r\n")
+            return "html" if _HTML_START.match(legacy[:4096]) else "unknown"
         text = sample[: exc.start].decode("utf-8")
     stripped = text.lstrip("\ufeff \t\r\n")
     if _HTML_START.match(stripped[:4096]):

@@ -126,7 +126,8 @@ class BmpFile(ParsedFile):
                 MetadataItem("Trailer", "DataAfterImage", f"<{len(data) - end} bytes>")
             )
             self._notes.append(f"removed {len(data) - end} bytes after the image")
-        struct.pack_into("<I", output, 2, len(output))  # the file size field
+        if end < len(data):
+            struct.pack_into("<I", output, 2, len(output))  # the file size field
         self._output = bytes(output)
 
     def essence(self) -> list[bytes]:

@@ -125,7 +125,7 @@ def _encoding(data: bytes) -> tuple[str, bytes]:
 
 def _name(node: etree._Element) -> tuple[str, str]:
     """(editor prefix or "", lower-case local name) of an element or attribute name."""
-    return _split(cast(str, node.tag))
+    return _split(str(node.tag))
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -176,7 +176,8 @@ def _unwrap(node: etree._Element) -> None:
 
 def _mso_free(style: str) -> tuple[str, list[str]]:
     """A style attribute without its ``mso-`` declarations, and the ones removed."""
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     for declaration in _declarations(style):
         prop = declaration.split(":", 1)[0].strip().lower()
         (removed if prop.startswith("mso-") else kept).append(declaration)
@@ -185,7 +186,9 @@ def _mso_free(style: str) -> tuple[str, list[str]]:
 
 def _declarations(style: str) -> list[str]:
     """Split on ``;`` outside strings and parentheses."""
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for char in style:
         if quote:
             quote = "" if char == quote else quote
@@ -286,7 +289,7 @@ class HtmlScrub:
 
     def _office_element(self, element: etree._Element, prefix: str, name: str) -> None:
         if name in OFFICE_METADATA or name == "xml":
-            text = " ".join(t.strip() for t in element.itertext() if t.strip())
+            text = " ".join(str(t).strip() for t in element.itertext() if str(t).strip())
             self.record(f"HTML:{prefix or 'office'}", name, text or "present")
             _drop(element)
         else:
