@@ -134,8 +134,16 @@ def test_strip_tracking_removes_every_marker(page: Path) -> None:
     assert b"https://example.org/post?id=7#top" in output
     assert b"tracker.example" not in output
     # What the page shows is kept: public meta, title, licence comment, text, script.
-    for kept in [b'og:title', b"Public description", b"Quarterly letter", b"Licence: kept",
-                 b"var keep = 1", b"color:navy", b"photo.png", b'lang="en"']:
+    for kept in [
+        b"og:title",
+        b"Public description",
+        b"Quarterly letter",
+        b"Licence: kept",
+        b"var keep = 1",
+        b"color:navy",
+        b"photo.png",
+        b'lang="en"',
+    ]:
         assert kept in output, kept
     assert visible(output) == visible(page.read_bytes())
     assert inspect_file(Path(report.output), STRIP).metadata == []
@@ -268,8 +276,11 @@ def test_exiftool_sees_no_author_in_page(page: Path) -> None:
 
     report = clean_file(page, STRIP)
     tags = exiftool(Path(report.output))
-    left = [f"{k}={v}" for k, v in tags.items() if "MARKER" in str(v) or k.endswith(
-        (":Author", ":Generator", ":Creator"))]
+    left = [
+        f"{k}={v}"
+        for k, v in tags.items()
+        if "MARKER" in str(v) or k.endswith((":Author", ":Generator", ":Creator"))
+    ]
     assert left == []
     assert any("MARKER" in str(v) for v in exiftool(page).values())
 
