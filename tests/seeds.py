@@ -10,6 +10,8 @@ import dirty
 import dirty_media
 import dirty_office
 import dirty_pdf
+import test_more_formats
+import test_web
 
 MEDIA = {
     "mov": "clip.mov",
@@ -44,8 +46,23 @@ def samples() -> dict[str, bytes]:
         "svg": dirty_media.SVG.encode(),
         "md": "# Brief\n\nContact: jane.doe@gmail.com, TJM 450 €.\n".encode(),
     }
+    found.update(more_formats())
     if dirty_media.FFMPEG:
         with tempfile.TemporaryDirectory() as folder:
             for extension, name in MEDIA.items():
                 found[extension] = dirty_media.make(name, Path(folder)).read_bytes()
+            found["wmv"] = test_more_formats.dirty_wmv(Path(folder))
     return found
+
+
+def more_formats() -> dict[str, bytes]:
+    """HTML, JPEG XL, BMP, netpbm and torrent seeds (CSS is chosen by name, not bytes)."""
+    return {
+        "html": test_web.dirty_page().encode(),
+        "xhtml": test_web.dirty_xhtml().encode(),
+        "jxl": test_more_formats.handmade_jxl(b"\xff\x0a" + bytes(range(64))),
+        "bmp": test_more_formats.dirty_bmp(),
+        "ppm": test_more_formats.dirty_ppm("P6"),
+        "pam": test_more_formats.dirty_pam(),
+        "torrent": test_more_formats.dirty_torrent(),
+    }

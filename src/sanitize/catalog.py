@@ -39,6 +39,13 @@ CLEANERS: dict[str, str] = {
     "wave": "sanitize.cleaners.wave:WaveCleaner",
     "svg": "sanitize.cleaners.svg:SvgCleaner",
     "text": "sanitize.cleaners.text:TextCleaner",
+    "html": "sanitize.cleaners.html:HtmlCleaner",
+    "css": "sanitize.cleaners.css:CssCleaner",
+    "jxl": "sanitize.cleaners.jxl:JxlCleaner",
+    "bmp": "sanitize.cleaners.bmp:BmpCleaner",
+    "netpbm": "sanitize.cleaners.netpbm:NetpbmCleaner",
+    "asf": "sanitize.cleaners.asf:AsfCleaner",
+    "torrent": "sanitize.cleaners.torrent:TorrentCleaner",
 }
 
 FORMATS: tuple[Format, ...] = (
@@ -67,6 +74,13 @@ FORMATS: tuple[Format, ...] = (
     Format("wav", "wave", (".wav", ".wave")),
     Format("aiff", "wave", (".aif", ".aiff", ".aifc")),
     Format("svg", "svg", (".svg",)),
+    Format("html", "html", (".html", ".htm", ".xhtml")),
+    Format("css", "css", (".css",)),  # no signature: chosen by name, see text_kind
+    Format("jxl", "jxl", (".jxl",)),
+    Format("bmp", "bmp", (".bmp", ".dib")),
+    Format("netpbm", "netpbm", (".pbm", ".pgm", ".ppm", ".pnm", ".pam")),
+    Format("asf", "asf", (".wmv", ".wma", ".asf")),
+    Format("torrent", "torrent", (".torrent",)),
     # Drafts, captions, prompts, subtitles. Other UTF-8 files (source code, data) are
     # "plaintext": not drafts, listed as not checked.
     Format(
@@ -91,6 +105,25 @@ def extensions(kind: str) -> tuple[str, ...] | None:
 
 # A text file without an extension (README, LICENSE-like drafts) is a draft too.
 TEXT_SUFFIXES: frozenset[str] = frozenset((*BY_KIND["text"].extensions, ""))
+
+
+def text_kind(suffix: str) -> str:
+    """What a file detected as text is, given its name's ending.
+
+    Drafts stay "text". A style sheet has no signature, so ``.css`` picks "css": acceptable
+    because the bytes were already found to be text, because the name is what makes
+    browsers and bundlers read the file as CSS too, and because the CSS cleaner changes
+    nothing but comments (and checks that). An ``.html`` file that is a fragment (no
+    doctype, no <html> or <head>: a template, a partial) starts with a tag and is read as
+    HTML for the same reason. Other text (source code, data) is "plaintext": not checked.
+    """
+    lowered = suffix.lower()
+    if lowered in TEXT_SUFFIXES:
+        return "text"
+    for kind in ("css", "html"):
+        if lowered in BY_KIND[kind].extensions:
+            return kind
+    return "plaintext"
 
 
 def hook_pattern() -> str:

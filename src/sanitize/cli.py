@@ -81,6 +81,11 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option("--keep-bookmarks", is_flag=True, help="Keep PDF bookmark titles."),
             click.option(
+                "--strip-tracking",
+                is_flag=True,
+                help="HTML: remove tracking parameters from links and tracking pixels.",
+            ),
+            click.option(
                 "--timeout",
                 type=click.FloatRange(min=0),
                 default=DEFAULT_TIME_LIMIT,
@@ -172,6 +177,7 @@ def _options(**kwargs: Any) -> Options:
         keep_notes=kwargs.get("keep_notes", False),
         keep_annotations=kwargs.get("keep_annotations", False),
         keep_bookmarks=kwargs.get("keep_bookmarks", False),
+        strip_tracking=kwargs.get("strip_tracking", False),
         flatten=kwargs.get("flatten"),
         dpi=kwargs.get("dpi", 150),
         output_dir=kwargs.get("output_dir"),

@@ -8,6 +8,7 @@ import struct
 import zipfile
 
 from sanitize import catalog
+from sanitize.formats import bencode, netpbm
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _QUICKTIME_BOXES = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
@@ -45,6 +46,16 @@ def detect(data: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _detect_zip(data)
+    if head.startswith((b"\x00\x00\x00\x0cJXL \r\n\x87\n", b"\xff\x0a")):
+        return "jxl"  # the JPEG XL container's signature box, or a bare codestream
+    if head.startswith(_ASF_HEADER):
+        return "asf"
+    if head.startswith(b"BM") and _bmp_header(data):
+        return "bmp"
+    if head[:1] == b"P" and netpbm.looks_like(data):
+        return "netpbm"
+    if head[:1] == b"d" and bencode.is_metainfo(data[: 64 * 1024**2 + 1]):
+        return "torrent"
     if head[4:8] == b"ftyp" and _binary_size(data):
         return _detect_iso_bmff(head)
     if head[4:8] in _QUICKTIME_BOXES and _binary_size(data):
@@ -64,6 +75,24 @@ def detect(data: bytes) -> str:
 
 # "%PDF-1.7" at the start of a line, as PDF writers put it (after optional junk bytes).
 _PDF_HEADER = re.compile(rb"(?:^|[\r\n])%PDF-\d\.\d")
+
+
+_ASF_HEADER = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_BMP_HEADER_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
+# A page's opening: an optional XML declaration and comments, then a doctype or the
+# <html> or <head> element. Drafts that merely contain tags are not pages.
+_HTML_START = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _bmp_header(data: bytes) -> bool:
+    """ "BM" opens ordinary words too: the DIB header size and the pixel offset must fit."""
+    if len(data) < 26:
+        return False
+    pixel_offset, header_size = struct.unpack_from("<II", data, 10)
+    return header_size in _BMP_HEADER_SIZES and 14 + header_size <= pixel_offset <= len(data)
 
 
 def _riff_size_fits(data: bytes) -> bool:
@@ -160,9 +189,13 @@ def _detect_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the sample's end is still text.
         if exc.start < len(sample) - 4:
-            return "unknown"
+            # Pages saved by Word and older editors are windows-1252, not UTF-8.
+            legacy = sample.decode("latin-1").lstrip(" \t\r\n")
+            return "html" if _HTML_START.match(legacy[:4096]) else "unknown"
         text = sample[: exc.start].decode("utf-8")
     stripped = text.lstrip("\ufeff \t\r\n")
+    if _HTML_START.match(stripped[:4096]):
+        return "html"
     if stripped.startswith("<") and "<svg" in text[:4096]:
         return "svg"
     return "text"

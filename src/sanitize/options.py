@@ -17,6 +17,7 @@ class Options:
     keep_notes: bool = False  # PPTX speaker notes
     keep_annotations: bool = False  # PDF comments, highlights, stamps...
     keep_bookmarks: bool = False  # PDF outline titles
+    strip_tracking: bool = False  # HTML: tracking parameters in links, tracking pixels
     flatten: str | None = None  # "raster": PDF pages become images
     dpi: int = 150
     max_file_size: int = DEFAULT_MAX_FILE_SIZE

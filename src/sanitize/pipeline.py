@@ -119,6 +119,7 @@ def _cache_parts(
         options.keep_notes,
         options.keep_annotations,
         options.keep_bookmarks,
+        options.strip_tracking,
         options.scan,
         options.language,
         options.max_inflated_size,
@@ -149,8 +150,10 @@ def _process(
     context = Context(options, registry)
     kind = context.detect(data)
     suffix = target.path.suffix
-    if kind == "text" and suffix.lower() not in catalog.TEXT_SUFFIXES:
-        kind = "plaintext"  # source code, data files: not drafts; listed as not checked
+    if kind == "text":
+        # Drafts stay text; .css (no signature) and .html fragments are chosen by name;
+        # source code and data files are "plaintext", listed as not checked.
+        kind = catalog.text_kind(suffix)
     report.kind = kind
     if suffix and not filetype.extension_matches(kind, suffix):
         report.notes.append(f"content is {kind.upper()} although the name ends in {suffix}")
