@@ -65,9 +65,7 @@ def parse_markup(block: str) -> tuple[str, list[Span], list[Span]]:
         size += len(before)
         value = match.group(3)
         plain.append(value)
-        (optional if match.group(2) else spans).append(
-            (match.group(1), size, size + len(value))
-        )
+        (optional if match.group(2) else spans).append((match.group(1), size, size + len(value)))
         size += len(value)
         last = match.end()
     plain.append(block[last:])

@@ -229,8 +229,16 @@ def test_progress_bar_on_a_terminal(dirty_folder: Path) -> None:
     leader, follower = pty.openpty()
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "sanitize", "check", "--format", "json", "--no-scan",
-             str(dirty_folder)],
+            [
+                sys.executable,
+                "-m",
+                "sanitize",
+                "check",
+                "--format",
+                "json",
+                "--no-scan",
+                str(dirty_folder),
+            ],
             stdout=subprocess.PIPE,
             stderr=follower,
             timeout=300,

@@ -29,9 +29,33 @@ EXPECTED_ERRORS: dict[str, str] = {}
 
 # Formats whose output ExifTool reads: no identifying field may be left.
 EXIFTOOL_FORMATS = {
-    "jpeg", "png", "gif", "webp", "tiff", "heic", "avif", "pdf", "docx", "xlsx", "pptx",
-    "mp4", "mov", "m4a", "mp3", "flac", "ogg", "wav", "mkv", "webm", "svg", "jxl", "bmp",
-    "odt", "ods", "odp", "epub",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "tiff",
+    "heic",
+    "avif",
+    "pdf",
+    "docx",
+    "xlsx",
+    "pptx",
+    "mp4",
+    "mov",
+    "m4a",
+    "mp3",
+    "flac",
+    "ogg",
+    "wav",
+    "mkv",
+    "webm",
+    "svg",
+    "jxl",
+    "bmp",
+    "odt",
+    "ods",
+    "odp",
+    "epub",
 }
 PIXEL_FORMATS = {"jpeg", "png", "gif", "webp", "tiff", "heic", "avif", "bmp"}
 MEDIA_FORMATS = {"mp4", "mov", "m4a", "mp3", "flac", "ogg", "wav", "mkv", "webm"}
@@ -50,7 +74,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.parametrize(("name", "fmt"), FILES or [("none", "none")], ids=[f for f, _ in FILES] or ["none"])
+@pytest.mark.parametrize(
+    ("name", "fmt"), FILES or [("none", "none")], ids=[f for f, _ in FILES] or ["none"]
+)
 def test_real_file(name: str, fmt: str, tmp_path: Path) -> None:
     source = CORPUS / name
     before = source.read_bytes()

@@ -126,7 +126,7 @@ class Detector:
         return self._resolve(text, candidates)
 
     def _patterns(self, text: str) -> list[Hit]:
-        found = []
+        found: list[Hit] = []
         for recognizer in patterns.RECOGNIZERS.values():
             found.extend(h for h in recognizer(text) if h.type in self.entities)
         return found

@@ -404,7 +404,8 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
 
 def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
     """Every mention counts: "Julie Martin ... Julie ... MARTIN" once the full name is known."""
-    full, parts = set(), set()
+    full: set[str] = set()
+    parts: set[str] = set()
     for hit in persons:
         tokens = _tokens(text[hit.start : hit.end])
         if len(tokens) >= 2:

@@ -13,6 +13,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Official pipelines first (largest and most accurate first), then PyPI re-uploads.
 MODELS = {
@@ -110,11 +111,11 @@ def _builtin_factories_only():  # type: ignore[no-untyped-def]
 
     plugins = util.registry._entry_point_factories
     original = plugins.get_all
-    plugins.get_all = dict  # type: ignore[method-assign]
+    plugins.get_all = dict
     try:
         yield
     finally:
-        plugins.get_all = original  # type: ignore[method-assign]
+        plugins.get_all = original
 
 
 def _load_french(model: str):  # type: ignore[no-untyped-def]
@@ -139,7 +140,7 @@ def _load_french(model: str):  # type: ignore[no-untyped-def]
         return original(pattern, flags)
 
     try:
-        re.compile = lazy  # type: ignore[assignment]
+        re.compile = lazy
         try:
             import spacy.lang.fr  # noqa: F401
         finally:
@@ -147,8 +148,10 @@ def _load_french(model: str):  # type: ignore[no-untyped-def]
         pipeline = spacy.load(model, exclude=[*EXCLUDED_PIPES, "tokenizer"])
         package = get_package_path(model)
         data = next(p for p in package.iterdir() if (p / "tokenizer").exists())
-        pipeline.tokenizer.from_disk(data / "tokenizer", exclude=["vocab", "token_match"])
-        pipeline.tokenizer.token_match = None
+        # spaCy types the tokenizer as any callable; this pipeline's is a Tokenizer.
+        tokenizer: Any = pipeline.tokenizer
+        tokenizer.from_disk(data / "tokenizer", exclude=["vocab", "token_match"])
+        tokenizer.token_match = None
         return pipeline
     except Exception:
         return None

@@ -69,7 +69,7 @@ _MASKED = re.compile(r"^[x*._-]+$", re.IGNORECASE)
 
 
 def emails(text: str) -> Iterator[Hit]:
-    taken: _Taken = []
+    taken: list[tuple[int, int]] = []
     for pattern, score in ((_EMAIL, 1.0), (_EMAIL_WEAK, 0.85)):
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -272,10 +272,10 @@ def prices(text: str) -> Iterator[Hit]:
         before = _RANGE_START.search(text[max(0, start - 24) : start])
         if before and not _YEAR.match(before.group("amount")):
             offset = max(0, start - 24)
-            first = (offset + before.start("amount"), offset + before.end("amount"))
-            if not taken.overlaps(*first):
-                taken.add(*first)
-                yield Hit("PRICE", first[0], first[1], 0.9)
+            bound = (offset + before.start("amount"), offset + before.end("amount"))
+            if not taken.overlaps(*bound):
+                taken.add(*bound)
+                yield Hit("PRICE", bound[0], bound[1], 0.9)
     yield from _word_amounts(text, sentences, taken)
     for match in _CONTEXT_PRICE.finditer(text):
         start, end = match.start("amount"), match.end("amount")

@@ -28,8 +28,8 @@ class Entry:
     def numbers(self, order: str) -> list[float]:
         size = TYPE_SIZES[self.type]
         if self.type in (5, 10):
-            fmt = "I" if self.type == 5 else "i"
-            pairs = struct.unpack(f"{order}{2 * self.count}{fmt}", self.raw)
+            rational = "I" if self.type == 5 else "i"
+            pairs = struct.unpack(f"{order}{2 * self.count}{rational}", self.raw)
             return [a / b if b else 0.0 for a, b in zip(pairs[::2], pairs[1::2], strict=True)]
         fmt = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}.get(
             self.type
@@ -76,10 +76,12 @@ class TiffReader:
         self._seen: set[int] = set()
 
     def _u16(self, offset: int) -> int:
-        return struct.unpack_from(self.order + "H", self.data, offset)[0]
+        value: int = struct.unpack_from(self.order + "H", self.data, offset)[0]
+        return value
 
     def _u32(self, offset: int) -> int:
-        return struct.unpack_from(self.order + "I", self.data, offset)[0]
+        value: int = struct.unpack_from(self.order + "I", self.data, offset)[0]
+        return value
 
     def read_ifd(self, offset: int) -> tuple[dict[int, Entry], int]:
         """Return the entries of the IFD at ``offset`` and the offset of the next IFD."""
