@@ -245,3 +245,161 @@ def test_cards_show_what_files_carry_then_clean_and_download(
         assert sorted(archive.namelist()) == ["brief.pdf", "holiday.jpg", "proposal.docx"]
         for member in archive.namelist():
             assert b"MARKER" not in archive.read(member), member
+
+
+def test_settings_are_saved_where_the_command_line_reads_them(
+    browser: webdriver.Chrome, server: Server, workspace: Path, files: dict[str, Path]
+) -> None:
+    click(browser, browser.find_element(By.ID, "tab-settings"))
+    wait(browser, lambda d: d.find_element(By.ID, "settings-path").text)
+    click(browser, browser.find_element(By.ID, "add-client"))
+    browser.find_element(By.CSS_SELECTOR, ".client-name").send_keys("Atelier Sérac")
+    browser.find_element(By.CSS_SELECTOR, ".client-placeholder").send_keys("[marque beauté]")
+    browser.find_element(By.ID, "allow").send_keys("hello@mybrand.com")
+    click(browser, browser.find_element(By.ID, "keep_bookmarks"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]"))
+    wait(browser, lambda d: d.find_element(By.ID, "settings-status").text)
+    screenshot(browser, "ui-settings-390", 390)
+
+    saved = (workspace / "config.toml").read_text(encoding="utf-8")
+    assert "[tool.sanitize]" in saved and "keep_bookmarks = true" in saved
+    # The command line, given no --config, reads the same file (lowest priority).
+    result = subprocess.run(
+        [sys.executable, "-m", "sanitize", "check", "--no-cache", "--format", "json", str(files["draft"])],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SANITIZE_USER_CONFIG": str(workspace / "config.toml")},
+    )
+    types = [f["type"] for f in json.loads(result.stdout)["files"][0]["findings"]]
+    assert "CLIENT" in types
+
+
+def test_draft_review_replace_two_keep_one_and_copy(browser: webdriver.Chrome, workspace: Path) -> None:
+    click(browser, browser.find_element(By.ID, "tab-drafts"))
+    browser.find_element(By.ID, "draft-text").send_keys(DRAFT)
+    click(browser, browser.find_element(By.ID, "check-text"))
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#findings li")) >= 4, 120)
+    marks = {m.get_attribute("class").split()[0] for m in browser.find_elements(By.CSS_SELECTOR, "#review-text mark")}
+    assert {"t-CLIENT", "t-EMAIL", "t-PHONE", "t-PRICE"} <= marks
+
+    def finding(kind: str):  # type: ignore[no-untyped-def]
+        return browser.find_element(By.CSS_SELECTOR, f"#findings li.t-{kind}")
+
+    # Replace is the default: the email and the phone stay replaced; the price is kept,
+    # always (it goes to the allow list); the client's name becomes its placeholder.
+    assert finding("EMAIL").find_element(By.CSS_SELECTOR, "input[value=replace]").is_selected()
+    assert finding("PHONE").find_element(By.CSS_SELECTOR, "input[value=replace]").is_selected()
+    click(browser, finding("PRICE").find_element(By.CSS_SELECTOR, "input[value=keep]"))
+    click(browser, finding("PRICE").find_element(By.CSS_SELECTOR, ".always input"))
+    wait(browser, lambda d: "2 500 €" in (workspace / "config.toml").read_text(encoding="utf-8"))
+    click(browser, browser.find_element(By.ID, "copy-safe"))
+    copied = browser.execute_script("return window.sanitizeLastCopy")
+    expected = (
+        "Bonjour,\n\nMerci de relancer [marque beauté] : écrire à [EMAIL] ou au [PHONE].\n"
+        "Le devis est de 2 500 € HT.\n"
+    )
+    assert copied == expected
+    clipboard = browser.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, () => done(null));"
+    )
+    if clipboard is not None:  # headless Chromium may refuse to read it back
+        assert clipboard == expected
+    screenshot(browser, "ui-draft-desktop", 1280, docs=True)
+    screenshot(browser, "ui-draft-390", 390)
+
+
+def test_document_review_downloads_what_clean_redact_writes(
+    browser: webdriver.Chrome, workspace: Path
+) -> None:
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Contact : ")
+    paragraph.add_run("claire.martin@atelier-serac.fr").bold = True
+    paragraph.add_run(" ou 06 12 34 56 78, pour Atelier Sérac.")
+    source = workspace / "input" / "relance.docx"
+    document.save(str(source))
+
+    click(browser, browser.find_element(By.ID, "tab-drafts"))
+    browser.find_element(By.ID, "pick-draft").send_keys(str(source))
+    wait(browser, lambda d: d.find_element(By.ID, "review-title").text == "relance.docx", 120)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#findings li.t-PHONE"))
+    phone = browser.find_element(By.CSS_SELECTOR, "#findings li.t-PHONE")
+    click(browser, phone.find_element(By.CSS_SELECTOR, "input[value=keep]"))
+    click(browser, browser.find_element(By.ID, "redact-doc"))
+    page_copy = downloaded(browser, "relance.docx")
+
+    # The same file through the command line, with the kept phone allowed for this run.
+    settings = workspace / "request.toml"
+    settings.write_text(
+        (workspace / "config.toml").read_text(encoding="utf-8").replace(
+            "allow = [", 'allow = ["06 12 34 56 78", '
+        ),
+        encoding="utf-8",
+    )
+    out = workspace / "cli-redacted"
+    subprocess.run(
+        [sys.executable, "-m", "sanitize", "clean", "--redact", "--config", str(settings), "-o", str(out), str(source)],
+        capture_output=True,
+        check=False,
+    )
+    assert page_copy.read_bytes() == (out / "relance.docx").read_bytes()
+    text = "\n".join(p.text for p in docx.Document(str(page_copy)).paragraphs)
+    assert "[EMAIL]" in text and "06 12 34 56 78" in text and "[marque beauté]" in text
+    bold = [r.text for p in docx.Document(str(page_copy)).paragraphs for r in p.runs if r.bold]
+    assert bold == ["[EMAIL]"]  # the replacement keeps the run's formatting
+
+
+def test_french_interface_from_the_switch(browser: webdriver.Chrome) -> None:
+    click(browser, browser.find_element(By.ID, "lang"))
+    assert browser.find_element(By.ID, "tab-files").text == "Fichiers"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    click(browser, browser.find_element(By.ID, "tab-files"))
+    assert "Près de Paris, France" in card(browser, "holiday.jpg").text
+    screenshot(browser, "ui-files-fr-390", 390)
+    click(browser, browser.find_element(By.ID, "lang"))
+    assert browser.find_element(By.ID, "tab-files").text == "Files"
+
+
+def test_nothing_is_loaded_from_another_origin(browser: webdriver.Chrome, server: Server) -> None:
+    names = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".concat(performance.getEntriesByType('navigation').map(e => e.name))"
+    )
+    assert names and all(name.startswith(server.origin + "/") for name in names), names
+    with _opener().open(server.address) as response:  # the redirect sets the cookie
+        policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    import http.cookiejar
+
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def _status(url: str, headers: dict[str, str] | None = None) -> int:
+    try:
+        with _opener().open(urllib.request.Request(url, headers=headers or {})) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_requests_without_the_token_or_from_another_host_are_refused(server: Server) -> None:
+    assert _status(server.origin + "/") == 403
+    assert _status(server.origin + "/api/files") == 403
+    assert _status(server.origin + "/?t=wrong") == 403
+    assert _status(server.address, {"Host": f"evil.example:{server.port}"}) == 421
+    assert _status(server.address, {"Host": f"127.0.0.1:{server.port + 1}"}) == 421
+    assert _status(server.address) == 200  # the printed address works (303, then the page)
+
+
+def test_ctrl_c_stops_the_server_and_deletes_its_files(
+    browser: webdriver.Chrome, server: Server
+) -> None:
+    assert any(server.tmp.iterdir())  # the uploads of the tests above
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=20) == 0
+    assert list(server.tmp.iterdir()) == []

@@ -6,8 +6,10 @@ The socket is bound before the server starts, so the printed port is the one in 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -51,6 +53,12 @@ def preload(store: Store, paths: list[Path]) -> None:
         store.new(name, source=target.path)
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the workers leave it to the
+    # server, which stops them in order (no traceback from each worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def serve(paths: list[Path], port: int = 0, open_browser: bool = True) -> None:
     sock = bind(port)
     port = sock.getsockname()[1]
@@ -59,7 +67,11 @@ def serve(paths: list[Path], port: int = 0, open_browser: bool = True) -> None:
     # Spawned workers start clean (no copy of the server's threads or sockets) on every
     # platform; each imports sanitize once and then serves many files.
     workers = max(1, min(default_jobs(), 4))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+    )
     try:
         preload(store, paths)
         state = State(store, pool)
@@ -73,8 +85,10 @@ def serve(paths: list[Path], port: int = 0, open_browser: bool = True) -> None:
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3
         )
-        uvicorn.Server(config).run(sockets=[sock])
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once stopped
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         store.close()
         sock.close()
+    click.echo("sanitize ui: stopped; its temporary files are deleted.", err=True)

@@ -242,7 +242,7 @@ function groupSummary(group) {
   const values = [];
   for (const item of group.items) {
     // Sizes, counts and bare numbers say nothing to a person: the field's name says more.
-    const opaque = !item.value || /^<.*>$|^[\d\s.:,-]+$|^\d+ [\w/ ]+\(s\)$/.test(item.value);
+    const opaque = group.group !== "dates" && (!item.value || /^<.*>$|^[\d\s.:,-]+$|^\d+ [\w/ ]+\(s\)$/.test(item.value));
     const value = opaque && item.field ? item.field : item.value;
     if (value && !values.includes(value)) values.push(value);
   }
