@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None or CHROMEDRIVER is None,
-        reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+        reason="needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver",
     ),
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -220,7 +220,10 @@ def test_cards_show_what_files_carry_then_clean_and_download(
 
     click(browser, browser.find_element(By.ID, "clean-all"))
     for name in ("holiday.jpg", "brief.pdf", "proposal.docx"):
-        wait(browser, lambda d, n=name: card(d, n).find_elements(By.CSS_SELECTOR, "[data-action=download]"))
+        wait(
+            browser,
+            lambda d, n=name: card(d, n).find_elements(By.CSS_SELECTOR, "[data-action=download]"),
+        )
     photo = card(browser, "holiday.jpg")
     assert "Cleaned" in photo.text
     assert photo.find_element(By.CSS_SELECTOR, ".removed [data-group=location]")
@@ -265,7 +268,16 @@ def test_settings_are_saved_where_the_command_line_reads_them(
     assert "[tool.sanitize]" in saved and "keep_bookmarks = true" in saved
     # The command line, given no --config, reads the same file (lowest priority).
     result = subprocess.run(
-        [sys.executable, "-m", "sanitize", "check", "--no-cache", "--format", "json", str(files["draft"])],
+        [
+            sys.executable,
+            "-m",
+            "sanitize",
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            str(files["draft"]),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "SANITIZE_USER_CONFIG": str(workspace / "config.toml")},
@@ -274,12 +286,17 @@ def test_settings_are_saved_where_the_command_line_reads_them(
     assert "CLIENT" in types
 
 
-def test_draft_review_replace_two_keep_one_and_copy(browser: webdriver.Chrome, workspace: Path) -> None:
+def test_draft_review_replace_two_keep_one_and_copy(
+    browser: webdriver.Chrome, workspace: Path
+) -> None:
     click(browser, browser.find_element(By.ID, "tab-drafts"))
     browser.find_element(By.ID, "draft-text").send_keys(DRAFT)
     click(browser, browser.find_element(By.ID, "check-text"))
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#findings li")) >= 4, 120)
-    marks = {m.get_attribute("class").split()[0] for m in browser.find_elements(By.CSS_SELECTOR, "#review-text mark")}
+    marks = {
+        m.get_attribute("class").split()[0]
+        for m in browser.find_elements(By.CSS_SELECTOR, "#review-text mark")
+    }
     assert {"t-CLIENT", "t-EMAIL", "t-PHONE", "t-PRICE"} <= marks
 
     def finding(kind: str):  # type: ignore[no-untyped-def]
@@ -332,14 +349,25 @@ def test_document_review_downloads_what_clean_redact_writes(
     # The same file through the command line, with the kept phone allowed for this run.
     settings = workspace / "request.toml"
     settings.write_text(
-        (workspace / "config.toml").read_text(encoding="utf-8").replace(
-            "allow = [", 'allow = ["06 12 34 56 78", '
-        ),
+        (workspace / "config.toml")
+        .read_text(encoding="utf-8")
+        .replace("allow = [", 'allow = ["06 12 34 56 78", '),
         encoding="utf-8",
     )
     out = workspace / "cli-redacted"
     subprocess.run(
-        [sys.executable, "-m", "sanitize", "clean", "--redact", "--config", str(settings), "-o", str(out), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "sanitize",
+            "clean",
+            "--redact",
+            "--config",
+            str(settings),
+            "-o",
+            str(out),
+            str(source),
+        ],
         capture_output=True,
         check=False,
     )
@@ -376,7 +404,9 @@ def test_nothing_is_loaded_from_another_origin(browser: webdriver.Chrome, server
 def _opener() -> urllib.request.OpenerDirector:
     import http.cookiejar
 
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
 
 
 def _status(url: str, headers: dict[str, str] | None = None) -> int:

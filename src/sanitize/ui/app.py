@@ -167,9 +167,7 @@ async def clean(request: Request) -> Response:
     if item is None:
         return _error("no such file", 404)
     options = options_for(item, output_dir=item.folder / "out")
-    item.cleaned = await _state(request).run(
-        process, Target(item.source, None), "clean", options
-    )
+    item.cleaned = await _state(request).run(process, Target(item.source, None), "clean", options)
     return JSONResponse(item_json(item))
 
 
@@ -183,9 +181,7 @@ async def redact(request: Request) -> Response:
     kept = [str(v) for v in body.get("keep", []) if isinstance(v, str)]
     options = options_for(item, output_dir=item.folder / "redacted", redact=True)
     options = replace(options, config=drafts.with_kept(config_for(item), kept))
-    item.redacted = await _state(request).run(
-        process, Target(item.source, None), "clean", options
-    )
+    item.redacted = await _state(request).run(process, Target(item.source, None), "clean", options)
     return JSONResponse(item_json(item))
 
 

@@ -87,7 +87,11 @@ async def _enter(send: Send, path: str, token: str) -> None:
         {
             "type": "http.response.start",
             "status": 303,
-            "headers": [(b"location", (path or "/").encode()), (b"set-cookie", cookie.encode()), *HEADERS],
+            "headers": [
+                (b"location", (path or "/").encode()),
+                (b"set-cookie", cookie.encode()),
+                *HEADERS,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": b""})

@@ -128,7 +128,11 @@ def positions(items: list[MetadataItem]) -> list[Place]:
     found: list[Place] = []
     by_location: dict[str, dict[str, str]] = {}
     for item in items:
-        match = _ISO6709.match(item.value.strip()) if "6709" in item.field or "xyz" in item.field else None
+        match = (
+            _ISO6709.match(item.value.strip())
+            if "6709" in item.field or "xyz" in item.field
+            else None
+        )
         if match:
             found.append(_place(item.location, float(match.group(1)), float(match.group(2))))
             continue

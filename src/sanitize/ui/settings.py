@@ -15,7 +15,7 @@ from sanitize.errors import SanitizeError
 
 HEADER = (
     "# Written by the settings page of `sanitize ui`; the command line reads it too,\n"
-    "# for files outside any project that has its own [tool.sanitize] settings.\n"
+    "# for files outside any project that has settings of its own.\n"
 )
 
 

@@ -36,7 +36,9 @@ class Item:
 
 def safe_name(name: str) -> str:
     """A relative POSIX path without ``..``, absolute parts or empty segments."""
-    parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    parts = [
+        p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")
+    ]
     cleaned = [p.replace("\x00", "") for p in parts if p.replace("\x00", "")]
     return "/".join(cleaned) or "file"
 
