@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None or CHROMEDRIVER is None,
-        reason="needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver",
+        reason="needs Debian's chromium and chromium-driver (apt-get install them)",
     ),
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
