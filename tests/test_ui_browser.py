@@ -183,15 +183,20 @@ def downloaded(driver: webdriver.Chrome, name: str, timeout: float = 30) -> Path
     raise AssertionError(f"{name} was not downloaded: {os.listdir(driver.downloads)}")  # type: ignore[attr-defined]
 
 
-def screenshot(driver: webdriver.Chrome, name: str, width: int, docs: bool = False) -> None:
+def screenshot(
+    driver: webdriver.Chrome, name: str, width: int, docs: str | None = None, height: int = 0
+) -> None:
+    """The whole page (or ``height`` pixels of it) into tests/artifacts, and into docs/ for
+    the README when ``docs`` names it."""
     ARTIFACTS.mkdir(exist_ok=True)
     driver.set_window_size(width, 1000)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(int(height) + 100, 4000))
+    driver.execute_script("window.scrollTo(0, 0)")
+    full = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(width, height or min(full + 100, 4000))
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
     if docs:
         DOCS.mkdir(exist_ok=True)
-        shutil.copy(ARTIFACTS / f"{name}.png", DOCS / f"{name}.png")
+        shutil.copy(ARTIFACTS / f"{name}.png", DOCS / f"{docs}.png")
     driver.set_window_size(1280, 1000)
 
 
@@ -227,7 +232,7 @@ def test_cards_show_what_files_carry_then_clean_and_download(
     photo = card(browser, "holiday.jpg")
     assert "Cleaned" in photo.text
     assert photo.find_element(By.CSS_SELECTOR, ".removed [data-group=location]")
-    screenshot(browser, "ui-cleaned-desktop", 1280, docs=True)
+    screenshot(browser, "ui-cleaned-desktop", 1280)
     screenshot(browser, "ui-cleaned-390", 390)
 
     for name in ("holiday.jpg", "brief.pdf", "proposal.docx"):
@@ -321,7 +326,7 @@ def test_draft_review_replace_two_keep_one_and_copy(
     )
     if clipboard is not None:  # headless Chromium may refuse to read it back
         assert clipboard == expected
-    screenshot(browser, "ui-draft-desktop", 1280, docs=True)
+    screenshot(browser, "ui-draft-desktop", 1280, docs="ui-draft")
     screenshot(browser, "ui-draft-390", 390)
 
 
@@ -424,6 +429,24 @@ def test_requests_without_the_token_or_from_another_host_are_refused(server: Ser
     assert _status(server.address, {"Host": f"evil.example:{server.port}"}) == 421
     assert _status(server.address, {"Host": f"127.0.0.1:{server.port + 1}"}) == 421
     assert _status(server.address) == 200  # the printed address works (303, then the page)
+
+
+def test_readme_screenshot_with_the_samples(browser: webdriver.Chrome) -> None:
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    click(browser, browser.find_element(By.ID, "tab-files"))
+    click(browser, browser.find_element(By.ID, "clear-all"))
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "li.card"))
+    picker = browser.find_element(By.ID, "pick-files")
+    picker.send_keys("\n".join(str(samples / n) for n in ("photo.jpg", "proposal.docx")))
+    for name in ("photo.jpg", "proposal.docx"):
+        wait(browser, ready(name))
+    click(
+        browser, card(browser, "proposal.docx").find_element(By.CSS_SELECTOR, "[data-action=clean]")
+    )
+    wait(browser, lambda d: "Cleaned" in card(d, "proposal.docx").text)
+    assert "Near Paris, France" in card(browser, "photo.jpg").text
+    assert "iPhone 15 Pro" in card(browser, "photo.jpg").text
+    screenshot(browser, "ui-samples-desktop", 1280, docs="ui-files", height=1500)
 
 
 def test_ctrl_c_stops_the_server_and_deletes_its_files(
