@@ -41,6 +41,29 @@ STATIC = Path(__file__).parent / "static"
 PREVIEWS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
 TEXT_KINDS = {"text", "docx", "pptx", "xlsx", "pdf", "svg"}
 CHUNK_LIMIT = 1024 * 1024  # bytes written per await while streaming an upload
+# Already compressed: deflating them again costs seconds per hundred photos and saves nothing.
+STORED = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".gif",
+    ".heic",
+    ".avif",
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".m4a",
+    ".mkv",
+    ".webm",
+    ".mp3",
+    ".ogg",
+    ".flac",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".zip",
+}
 CLOSE_GRACE = 15.0  # seconds after the page says goodbye before its uploads are deleted
 
 
@@ -240,7 +263,8 @@ def _zip(members: list[tuple[str, Path]], archive: Path) -> None:
                 unique = f"{stem} ({number}).{suffix}" if dot else f"{name} ({number})"
                 number += 1
             seen.add(unique)
-            bundle.write(path, unique)
+            method = zipfile.ZIP_STORED if path.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
+            bundle.write(path, unique, compress_type=method)
 
 
 async def remove(request: Request) -> Response:
