@@ -30,3 +30,5 @@ def isolated_state(
     """Each test gets its own cache and baseline key: no state leaks between tests."""
     monkeypatch.setenv("SANITIZE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SANITIZE_BASELINE_KEY", "test-key-not-secret")
+    # The developer's own settings (written by `sanitize ui`) must not change results.
+    monkeypatch.setenv("SANITIZE_USER_CONFIG", str(tmp_path_factory.mktemp("user") / "none.toml"))

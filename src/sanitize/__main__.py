@@ -1,3 +1,5 @@
 from sanitize.cli import main
 
-main()
+# Guarded: worker processes started by `spawn` (sanitize ui) import this module again.
+if __name__ == "__main__":
+    main()

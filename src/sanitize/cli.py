@@ -12,7 +12,7 @@ import click
 from sanitize import __version__
 from sanitize.atomic import write_atomic
 from sanitize.config import load as load_config
-from sanitize.config import read_clients_file
+from sanitize.config import read_clients_file, user_switches
 from sanitize.errors import SanitizeError
 from sanitize.options import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIME_LIMIT, Options
 from sanitize.registry import default_registry
@@ -165,8 +165,12 @@ def _options(**kwargs: Any) -> Options:
         config = load_config(kwargs["config_file"]) if kwargs.get("config_file") else None
         clients_file = kwargs.get("clients_file")
         clients = tuple(read_clients_file(clients_file)) if clients_file else ()
+        switches = user_switches()  # the settings page's choices, as defaults for the flags
     except SanitizeError as exc:
         raise click.UsageError(str(exc)) from exc
+    flatten = kwargs.get("flatten")
+    if switches["flatten_raster"] and "flatten" in kwargs:
+        flatten = flatten or "raster"
     return Options(
         scan=not kwargs.get("no_scan", False),
         redact=kwargs.get("redact", False),
@@ -174,11 +178,11 @@ def _options(**kwargs: Any) -> Options:
         config=config,
         clients=clients,
         cache=not kwargs.get("no_cache", True),
-        keep_notes=kwargs.get("keep_notes", False),
-        keep_annotations=kwargs.get("keep_annotations", False),
-        keep_bookmarks=kwargs.get("keep_bookmarks", False),
+        keep_notes=kwargs.get("keep_notes") or switches["keep_notes"],
+        keep_annotations=kwargs.get("keep_annotations") or switches["keep_annotations"],
+        keep_bookmarks=kwargs.get("keep_bookmarks") or switches["keep_bookmarks"],
+        flatten=flatten,
         strip_tracking=kwargs.get("strip_tracking", False),
-        flatten=kwargs.get("flatten"),
         dpi=kwargs.get("dpi", 150),
         output_dir=kwargs.get("output_dir"),
         in_place=kwargs.get("in_place", False),
@@ -363,3 +367,23 @@ def plugins() -> None:
         click.echo(f"warning: {warning}", err=True)
     for reference, kinds, origin in registry.listing():
         click.echo(f"{reference}  [{origin}]  {', '.join(kinds)}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=0,
+    help="Port on 127.0.0.1 [default: a free one].",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+def ui(paths: tuple[Path, ...], port: int, no_browser: bool) -> None:
+    """Open the web page: drop files, see what they carry, clean them, review drafts."""
+    try:
+        from sanitize.ui.server import serve
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the web page needs {exc.name or 'its packages'}: pip install 'sanitize-publish[ui]'"
+        ) from exc
+    serve(list(paths), port, open_browser=not no_browser)

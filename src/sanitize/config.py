@@ -1,10 +1,12 @@
 """Settings from ``[tool.sanitize]`` in pyproject.toml or from ``.sanitize.toml``.
 
-The nearest file walking up from a scanned file wins; ``--config FILE`` overrides.
+The nearest file walking up from a scanned file wins; ``--config FILE`` overrides. When no
+project file is found, the user's own file (written by ``sanitize ui``'s settings page) applies.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -135,9 +137,36 @@ def load(path: Path) -> Config:
     return parse(table, str(path))
 
 
+def user_config_path() -> Path:
+    """The user's settings file: ``SANITIZE_USER_CONFIG``, else the platform's config dir."""
+    override = os.environ.get("SANITIZE_USER_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path as config_dir
+
+    return config_dir("sanitize") / "config.toml"
+
+
+def user() -> Config:
+    """The user's settings (lowest priority: any project file found walking up wins)."""
+    path = user_config_path()
+    return load(path) if path.is_file() else Config()
+
+
+# Cleaning switches the settings page stores beside the detection settings; the command
+# line uses them as defaults for its flags of the same name, so both clean alike.
+SWITCHES = ("keep_notes", "keep_annotations", "keep_bookmarks", "flatten_raster")
+
+
+def user_switches() -> dict[str, bool]:
+    path = user_config_path()
+    table = _table(path) if path.is_file() else None
+    return {name: bool((table or {}).get(name, False)) for name in SWITCHES}
+
+
 @lru_cache(maxsize=256)
 def find(folder: Path) -> Config:
-    """The config that applies to files in ``folder`` (defaults when there is none)."""
+    """The config that applies to files in ``folder`` (the user's when there is none)."""
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".sanitize.toml"
         if dotfile.is_file():
@@ -149,7 +178,7 @@ def find(folder: Path) -> Config:
                 return parse(table, str(pyproject))
         if (candidate / ".git").exists():
             break  # a repository's root ends the search
-    return Config()
+    return user()
 
 
 def read_clients_file(path: Path) -> list[str]:
