@@ -384,6 +384,6 @@ def ui(paths: tuple[Path, ...], port: int, no_browser: bool) -> None:
         from sanitize.ui.server import serve
     except ImportError as exc:
         raise click.ClickException(
-            f"the web page needs {exc.name or 'its packages'}: pip install 'sanitize-publish[ui]'"
+            f"the web page needs {exc.name or 'its packages'}: pip install sanitize-publish"
         ) from exc
     serve(list(paths), port, open_browser=not no_browser)
