@@ -29,7 +29,5 @@ class InternalError(Exception):
 
     def __init__(self, cleaner: str, error: BaseException):
         detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
-        super().__init__(
-            f"internal error in the {cleaner!r} cleaner ({detail}); please report it"
-        )
+        super().__init__(f"internal error in the {cleaner!r} cleaner ({detail}); please report it")
         self.cleaner = cleaner

@@ -130,9 +130,7 @@ class JpegFile(ParsedFile):
             )
             self._notes.append(f"removed {trailing} bytes after the end of the image")
         if self.orientation and self.orientation != 1:
-            self._notes.append(
-                f"kept Orientation={self.orientation} so the photo displays upright"
-            )
+            self._notes.append(f"kept Orientation={self.orientation} so the photo displays upright")
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from lxml import etree
 
 from sanitize.errors import CorruptFileError, LimitExceededError
+from sanitize.xmlsafe import parse_xml, serialize
 
 MAX_MEMBERS = 20_000
 MAX_RATIO = 200  # inflated/compressed beyond this, for members over MAX_RATIO_FREE bytes
@@ -91,3 +94,45 @@ def write_members(
             info.external_attr = 0
             archive.writestr(info, members[name], compresslevel=None if name in stored else 6)
     return buffer.getvalue()
+
+
+class ZipDocument:
+    """The members of a zip-based document; XML members are parsed once (safely), edited
+    in place, and serialised again only when written."""
+
+    def __init__(self, members: dict[str, bytes]):
+        self.members = members
+        self._xml: dict[str, etree._Element] = {}
+
+    def xml(self, name: str) -> etree._Element:
+        if name not in self._xml:
+            self._xml[name] = parse_xml(self.members[name], name)
+        return self._xml[name]
+
+    def parsed(self, name: str) -> bool:
+        return name in self._xml
+
+    def remove(self, name: str) -> None:
+        self.members.pop(name, None)
+        self._xml.pop(name, None)
+
+    def write(
+        self,
+        first: Iterable[str] = (),
+        stored: frozenset[str] = frozenset(),
+        render: Callable[[str, etree._Element], bytes] | None = None,
+        only: set[str] | None = None,
+    ) -> bytes:
+        """The zip; parsed XML members are serialised again (only those in ``only`` when
+        given: the others keep their original bytes)."""
+        for name, root in self._xml.items():
+            if name in self.members and (only is None or name in only):
+                self.members[name] = render(name, root) if render else serialize(root)
+        return write_members(self.members, first, stored)
+
+
+def first_member_stored(data: bytes | bytearray, name: str) -> bool:
+    """Whether the archive's first member is ``name``, stored uncompressed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+    return bool(infos) and infos[0].filename == name and infos[0].compress_type == 0

@@ -6,8 +6,8 @@ keeps the record, ``clean`` keeps the package. So the two can never disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -46,6 +46,7 @@ REFERENCE_ELEMENTS = {
 }
 MAX_ITEMS_PER_PART = 200
 _RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
+
 
 @dataclass
 class Scrub:

@@ -15,6 +15,7 @@ from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, t
 from sanitize.pdf.layers import hidden_groups, layer_groups
 from sanitize.report import MetadataItem
 
+
 def is_dct(stream: StreamObject) -> bool:
     """A JPEG image stream (DCTDecode is its only filter)."""
     filters = stream.get("/Filter")
