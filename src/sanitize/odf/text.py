@@ -49,13 +49,15 @@ VALUE_ATTRIBUTES = (
 )
 
 
-def _holders(root: etree._Element) -> set[int]:
-    """Elements that contain a paragraph (besides paragraphs): boundaries of pieces."""
-    found: set[int] = set()
+def _holders(root: etree._Element) -> set[etree._Element]:
+    """Elements that contain a paragraph (besides paragraphs): boundaries of pieces.
+    (Sets hold the elements themselves, not their id(): lxml makes a new proxy object
+    for a node once the old one is gone, and an id can then be reused.)"""
+    found: set[etree._Element] = set()
     for paragraph in root.iter(*PARAGRAPHS):
         parent = paragraph.getparent()
-        while parent is not None and id(parent) not in found:
-            found.add(id(parent))
+        while parent is not None and parent not in found:
+            found.add(parent)
             parent = parent.getparent()
     return found
 
@@ -63,20 +65,22 @@ def _holders(root: etree._Element) -> set[int]:
 def _paragraph_map(
     elements: list[etree._Element],
     where: str,
-    labels: dict[int, str] | None = None,
+    labels: dict[etree._Element, str] | None = None,
     exclude: tuple[str, ...] = (),
 ) -> TextMap:
     text_map = TextMap(where)
-    holders: set[int] = set()
+    holders: set[etree._Element] = set()
 
     def boundary(child: etree._Element) -> bool:
-        return child.tag in PARAGRAPHS or id(child) in holders
+        return child.tag in PARAGRAPHS or child in holders
 
     for element in elements:
         holders = _holders(element)
-        left_out = {id(p) for e in element.iter(*exclude) for p in e.iter(*PARAGRAPHS)}
+        left_out = (
+            {p for e in element.iter(*exclude) for p in e.iter(*PARAGRAPHS)} if exclude else set()
+        )
         for paragraph in element.iter(*PARAGRAPHS):
-            if id(paragraph) in left_out:
+            if paragraph in left_out:
                 continue
             slots = own_slots(paragraph, boundary)
             label: str = ""
@@ -142,9 +146,9 @@ def _repeat(element: etree._Element, attribute: str) -> int:
         return 1
 
 
-def _cell_labels(table: etree._Element, title: str) -> dict[int, str]:
+def _cell_labels(table: etree._Element, title: str) -> dict[etree._Element, str]:
     """Each cell element's address ("Sheet1!C7"), counting repeated rows and columns."""
-    labels: dict[int, str] = {}
+    labels: dict[etree._Element, str] = {}
     row_number = 0
     for row in table.iter(ROW):
         owner = row.getparent()
@@ -156,23 +160,23 @@ def _cell_labels(table: etree._Element, title: str) -> dict[int, str]:
         for cell in row:
             if cell.tag not in (CELL, COVERED):
                 continue
-            labels[id(cell)] = f"{title}!{column_name(column)}{row_number + 1}"
+            labels[cell] = f"{title}!{column_name(column)}{row_number + 1}"
             column += _repeat(cell, "number-columns-repeated")
         row_number += _repeat(row, "number-rows-repeated")
     return labels
 
 
 def _cell_label(
-    paragraph: etree._Element, labels: dict[int, str]
+    paragraph: etree._Element, labels: dict[etree._Element, str]
 ) -> tuple[str, Callable[[Piece], None] | None]:
     parent = paragraph.getparent()
     comment = False
-    while parent is not None and id(parent) not in labels:
+    while parent is not None and parent not in labels:
         comment = comment or parent.tag in ANNOTATIONS
         parent = parent.getparent()
     if parent is None:
         return "", None
-    label = labels[id(parent)] + (" comment" if comment else "")
+    label = labels[parent] + (" comment" if comment else "")
     direct = paragraph.getparent() is parent
     return label, (_to_text_cell if direct else None)
 
