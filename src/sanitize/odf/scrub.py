@@ -297,7 +297,9 @@ class OdfScrub:
             drop(listener)
         if listeners:
             record("MacroBinding", f"{len(listeners)} event(s) bound to macros")
-        for holder in list(root.iter(q(OFFICE, "event-listeners"), q(OFFICE, "scripts"))):
+        # Innermost first: office:scripts holds the office:event-listeners emptied above.
+        holders = list(root.iter(q(OFFICE, "event-listeners"), q(OFFICE, "scripts")))
+        for holder in reversed(holders):
             if len(holder) == 0 and not (holder.text or "").strip():
                 drop(holder)
 
