@@ -111,7 +111,9 @@ def manifest_xml(kind: str, entries: dict[str, str]) -> str:
 def package(kind: str, members: dict[str, bytes | str], unlisted: tuple[str, ...] = ()) -> bytes:
     """A package written as LibreOffice writes one: mimetype first and stored."""
     entries = {
-        name: "text/xml" if name.endswith(".xml") else "" for name in members if name not in unlisted
+        name: "text/xml" if name.endswith(".xml") else ""
+        for name in members
+        if name not in unlisted
     }
     for name in list(entries):
         if name.startswith("Object 1/"):
@@ -136,7 +138,7 @@ def common_members(tag: str) -> dict[str, bytes | str]:
         "Thumbnails/thumbnail.png": b"\x89PNG\r\n\x1a\n" + M(tag + "-THUMBNAIL").encode(),
         "Configurations2/accelerator/current.xml": f"<a>{M(tag + '-UICONFIG')}</a>",
         "Basic/script-lc.xml": f'{HEAD}<library:libraries xmlns:library="http://openoffice.org/2000/library"><library:library library:name="{M(tag + "-MACRO-LIB")}"/></library:libraries>',
-        "Basic/Standard/Module1.xml": f"{HEAD}<script:module xmlns:script=\"http://openoffice.org/2000/script\">Sub Main\n  MsgBox \"{M(tag + '-MACRO')}\"\nEnd Sub</script:module>",
+        "Basic/Standard/Module1.xml": f'{HEAD}<script:module xmlns:script="http://openoffice.org/2000/script">Sub Main\n  MsgBox "{M(tag + "-MACRO")}"\nEnd Sub</script:module>',
         "Scripts/python/tools.py": f"print('{M(tag + '-PYTHON-MACRO')}')\n",
         "layout-cache": M(tag + "-LAYOUT-CACHE").encode(),
         "META-INF/documentsignatures.xml": (
@@ -191,7 +193,7 @@ def odt_content() -> str:
         '<text:change text:change-id="ct1"/> words.</text:p>'
         f"<text:p>Commented{_annotation('ODT')} word"
         '<office:annotation-end office:name="c1"/> ends here.</text:p>'
-        "<text:p>Write to <text:span text:style-name=\"T1\">jean.dupont@orange.fr</text:span>"
+        '<text:p>Write to <text:span text:style-name="T1">jean.dupont@orange.fr</text:span>'
         " for the files.</text:p>"
         '<text:p>See the note<text:note text:id="n1" text:note-class="footnote">'
         "<text:note-citation>1</text:note-citation><text:note-body>"

@@ -126,8 +126,12 @@ def test_mimetype_first_stored_and_zip_deterministic(
         infos = archive.infolist()
         assert infos[0].filename == "mimetype"
         assert infos[0].compress_type == zipfile.ZIP_STORED and infos[0].extra == b""
-        assert archive.read("mimetype").decode().endswith(
-            {"odt": "text", "ott": "text-template", "ods": "spreadsheet"}.get(KINDS[name], "")
+        assert (
+            archive.read("mimetype")
+            .decode()
+            .endswith(
+                {"odt": "text", "ott": "text-template", "ods": "spreadsheet"}.get(KINDS[name], "")
+            )
         )
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in infos)
     # The first member's data sits at byte 38, where readers sniff the type.
@@ -243,7 +247,10 @@ def test_text_findings_say_where(runner: CliRunner, tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(dirty_odf.BUILDERS[name]())
     result = runner.invoke(main, ["check", "--format", "json", str(tmp_path)])
     report = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
-    where = {name: {f["where"] for f in r["findings"] if f["type"] == "EMAIL"} for name, r in report.items()}
+    where = {
+        name: {f["where"] for f in r["findings"] if f["type"] == "EMAIL"}
+        for name, r in report.items()
+    }
     assert where["report.odt"] == {"content.xml"}
     assert where["budget.ods"] == {"Budget!B5"}
     assert where["carousel.odp"] == {"slide 2"}
@@ -270,7 +277,9 @@ def test_redacting_a_number_cell_makes_it_text() -> None:
     assert budget.label_at(start) == "Budget!B2"
     replacements = [[Replacement(start, start + 4, "[AMOUNT]")]] + [[] for _ in parts[1:]]
     content = members(parsed.redact(replacements))["content.xml"]
-    cell = re.search(rb"<table:table-cell[^>]*>(?:(?!</table:table-cell>).)*\[AMOUNT\]", content, re.S)
+    cell = re.search(
+        rb"<table:table-cell[^>]*>(?:(?!</table:table-cell>).)*\[AMOUNT\]", content, re.S
+    )
     assert cell is not None
     assert b'office:value-type="string"' in cell.group(0) and b"office:value=" not in cell.group(0)
 
@@ -303,7 +312,12 @@ def _with(source: bytes, name: str, data: bytes) -> bytes:
     ("name", "data", "options", "expected"),
     [
         ("../../evil.txt", b"x", Options(), "unsafe path"),
-        ("Pictures/bomb.bin", b"\0" * 50_000_000, Options(max_inflated_size=10_000_000), "zip bomb"),
+        (
+            "Pictures/bomb.bin",
+            b"\0" * 50_000_000,
+            Options(max_inflated_size=10_000_000),
+            "zip bomb",
+        ),
         (
             "content.xml",
             b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
@@ -313,7 +327,8 @@ def _with(source: bytes, name: str, data: bytes) -> bytes:
         ),
         (
             "META-INF/manifest.xml",
-            b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            b"<manifest:manifest "
+            b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
             b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
             b"</manifest:file-entry></manifest:manifest>",
             Options(),

@@ -139,6 +139,12 @@ class EpubFile(ParsedFile):
             if found:
                 text_map.apply(found, edited)
                 changed.add(name)
+        if changed:
+            from sanitize.epub.package import signature
+            from sanitize.epub.scrub import refresh_identifier
+
+            texts = [signature(self.document.xml(name))[0] for name in self.spine]
+            changed |= refresh_identifier(self.document, self.renditions, texts)
         return self._write(changed)
 
 

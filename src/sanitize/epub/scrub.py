@@ -354,3 +354,27 @@ class EpubScrub:
             self.notes.append(
                 f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
             )
+
+
+def refresh_identifier(
+    document: ZipDocument, renditions: list[Rendition], texts: list[str]
+) -> set[str]:
+    """After redaction changed the text: a derived identifier is derived again (from the
+    new text), so the redacted book is as clean as the cleaned one. Returns the members
+    changed."""
+    changed: set[str] = set()
+    derived = derived_identifier(texts)
+    for rendition in renditions:
+        uid_id = rendition.root.get("unique-identifier", "")
+        for element in rendition.root.iter(f"{{{DC}}}identifier"):
+            value = (element.text or "").strip()
+            is_uid = element.get("id") == uid_id and bool(uid_id)
+            if is_uid and not public_identifier(value) and value != derived:
+                element.text = derived
+                changed.add(rendition.opf)
+        if rendition.opf in changed and rendition.toc in document.members:
+            for meta in document.xml(rendition.toc).iter(f"{{{NCX}}}meta"):
+                if meta.get("name") == "dtb:uid":
+                    meta.set("content", derived)
+                    changed.add(rendition.toc)
+    return changed
