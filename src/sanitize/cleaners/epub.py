@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from sanitize import catalog
+from sanitize import catalog, filetype
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
@@ -107,7 +107,7 @@ class EpubFile(ParsedFile):
         return CleanResult(self._write(scrub.changed), list(scrub.notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
-        if not isinstance(cleaned, EpubFile):
+        if not isinstance(cleaned, EpubFile) or filetype.detect(cleaned.data) != "epub":
             raise VerificationError("cleaned file is no longer a valid EPUB")
         if not first_member_stored(cleaned.data, MIMETYPE):
             raise VerificationError("the mimetype member is not first and stored")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sanitize import catalog
+from sanitize import catalog, filetype
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
@@ -84,7 +84,7 @@ class OdfFile(ParsedFile):
         return CleanResult(write_package(scrub.document), notes)
 
     def verify(self, cleaned: ParsedFile) -> None:
-        if not isinstance(cleaned, OdfFile) or cleaned.kind != self.kind:
+        if not isinstance(cleaned, OdfFile) or filetype.detect(cleaned.data) != self.kind:
             raise VerificationError(f"cleaned file is no longer a valid {self.kind.upper()}")
         if not first_member_stored(cleaned.data, MIMETYPE):
             raise VerificationError("the mimetype member is not first and stored")
