@@ -7,7 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import dirty
+import dirty_epub
 import dirty_media
+import dirty_odf
 import dirty_office
 import dirty_pdf
 import test_more_formats
@@ -43,6 +45,10 @@ def samples() -> dict[str, bytes]:
         "docx": dirty_office.dirty_docx(),
         "xlsx": dirty_office.dirty_xlsx(),
         "pptx": dirty_office.dirty_pptx(),
+        "odt": dirty_odf.dirty_odt(),
+        "ods": dirty_odf.dirty_ods(),
+        "odp": dirty_odf.dirty_odp(),
+        "epub": dirty_epub.dirty_epub(),
         "svg": dirty_media.SVG.encode(),
         "md": "# Brief\n\nContact: jane.doe@gmail.com, TJM 450 €.\n".encode(),
     }

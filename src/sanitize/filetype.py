@@ -26,6 +26,19 @@ _OOXML_MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml": "potx",
 }
 
+# OpenDocument packages: the ``mimetype`` member names the document type.
+_ODF_PREFIX = "application/vnd.oasis.opendocument."
+_ODF_KINDS = {
+    "text": "odt",
+    "text-template": "ott",
+    "spreadsheet": "ods",
+    "spreadsheet-template": "ots",
+    "presentation": "odp",
+    "presentation-template": "otp",
+    "graphics": "odg",
+    "graphics-template": "otg",
+}
+
 
 def detect(data: bytes) -> str:
     """Return the kind of ``data``: "jpeg", "png", "pdf", "docx", ..., or "unknown"."""
@@ -149,11 +162,12 @@ def _detect_zip(data: bytes) -> str:
                         return kind
                 return "ooxml"
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
                 if mimetype == "application/epub+zip":
                     return "epub"
-                if mimetype.startswith("application/vnd.oasis.opendocument"):
-                    return "odf"
+                if mimetype.startswith(_ODF_PREFIX):
+                    # Formulas, charts, master documents, databases: recognised, not handled.
+                    return _ODF_KINDS.get(mimetype[len(_ODF_PREFIX) :], "odf")
     except Exception:  # a corrupt archive is still a zip; its cleaner says what is wrong
         return "zip"
     return "zip"

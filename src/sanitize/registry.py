@@ -105,12 +105,13 @@ def _reference(cls: type) -> str:
 def _discover() -> Registry:
     found = list(entry_points(group=ENTRY_POINT_GROUP))
     builtin_values = {value: name for name, value in BUILTIN_CLEANERS.items()}
-    has_builtins = any(ep.value in builtin_values for ep in found)
+    # Every built-in of the format table is available, even when the installed metadata
+    # predates it (an editable install made before a cleaner was added): the table, not
+    # a stale entry_points.txt, says what sanitize handles. Plugins still override kinds.
     lazy: dict[str, str] = {}
     for name, reference in BUILTIN_CLEANERS.items():
-        if not has_builtins or any(ep.value == reference for ep in found):
-            for kind in BUILTIN_KINDS[name]:
-                lazy[kind] = reference
+        for kind in BUILTIN_KINDS[name]:
+            lazy[kind] = reference
     cleaners: list[Cleaner] = []
     warnings: list[str] = []
     sources: dict[str, str] = {}

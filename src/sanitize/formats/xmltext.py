@@ -130,3 +130,30 @@ def mixed_slots(element: etree._Element) -> list[Slot]:
             slots.extend(mixed_slots(child))
         slots.append(Slot(child, tail=True))
     return slots
+
+
+def own_slots(element: etree._Element, boundary: Callable[[etree._Element], bool]) -> list[Slot]:
+    """The slots of ``element`` in reading order, like ``mixed_slots``, except that a child
+    for which ``boundary`` is true is left out (it is a piece of its own, such as a
+    comment or a text box anchored in a paragraph); the text after it still belongs here.
+    Comments, processing instructions and entity references contribute their tails only."""
+    slots = [Slot(element)]
+    for child in element:
+        if isinstance(child.tag, str) and not boundary(child):
+            slots.extend(own_slots(child, boundary))
+        slots.append(Slot(child, tail=True))
+    return slots
+
+
+def visible_text(element: etree._Element, skip: tuple[str, ...] = ()) -> list[str]:
+    """The text of ``element`` in reading order, without comments, processing
+    instructions and the subtrees whose tag is in ``skip`` (their tails stay)."""
+    out: list[str] = []
+    if element.text and isinstance(element.tag, str):
+        out.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in skip:
+            out.extend(visible_text(child, skip))
+        if child.tail:
+            out.append(child.tail)
+    return out
