@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -25,7 +26,17 @@ MANIFEST = CORPUS / "MANIFEST.tsv"
 
 # Files expected to fail, with the reason their one-line error must give. Each is truly
 # broken or a variant no reader of the format would take; see the note of the issue.
-EXPECTED_ERRORS: dict[str, str] = {}
+EXPECTED_ERRORS: dict[str, str] = {
+    # A fuzzing crash case of Apache POI: no central directory, so no reader can list it.
+    "docx/docx-11-crash-517626e815e0afa9decd0ebb6d1dee63fb9907dd.docx": r"zip",
+}
+# ExifTool fields that say nothing of who made a file, kept on purpose: ODF's document
+# statistics (page, word, cell counts), the standard RDF transform ODF declares, an e-book's
+# title (shown by every reader), and movie dates already zeroed by the cleaner.
+KEPT_ON_PURPOSE = re.compile(
+    r"^XMP-meta:Document-statistic|^XMP-grddl:Transformation=|^XML-dc:Title="
+    r"|^QuickTime:\w+Date=0000:00:00 00:00:00$"
+)
 
 # Formats whose output ExifTool reads: no identifying field may be left.
 EXIFTOOL_FORMATS = {
@@ -94,9 +105,9 @@ def test_real_file(name: str, fmt: str, tmp_path: Path) -> None:
     # The output, opened again by sanitize, carries nothing removable.
     assert inspect_file(output, Options(scan=False, cache=False)).metadata == []
     if fmt in EXIFTOOL_FORMATS and oracles.EXIFTOOL:
-        left = oracles.metadata_left(output)
+        left = [f for f in oracles.metadata_left(output) if not KEPT_ON_PURPOSE.search(f)]
         assert not left, left
-    if fmt in PIXEL_FORMATS:
+    if fmt in PIXEL_FORMATS and decodable(before):
         oracles.assert_same_pixels(before, output.read_bytes())
     if fmt == "pdf":
         assert_same_pdf_text(source, output)
@@ -105,7 +116,21 @@ def test_real_file(name: str, fmt: str, tmp_path: Path) -> None:
     if fmt in MEDIA_FORMATS and shutil.which("ffmpeg"):
         import dirty_media
 
-        assert dirty_media.packet_hashes(source) == dirty_media.packet_hashes(output)
+        try:
+            expected = dirty_media.packet_hashes(source)
+        except subprocess.CalledProcessError:
+            return  # ffmpeg cannot read the original either: nothing to compare with
+        assert dirty_media.packet_hashes(output) == expected
+
+
+def decodable(data: bytes) -> bool:
+    """Whether Pillow decodes the original at all (some test files are cut or use layouts
+    Pillow refuses); the cleaners' own checks compare those byte for byte."""
+    try:
+        oracles.frames(data)
+    except (OSError, ValueError, SyntaxError):
+        return False
+    return True
 
 
 def assert_same_pdf_text(source: Path, output: Path) -> None:

@@ -149,6 +149,11 @@ def _binary_size(data: bytes) -> bool:
     return len(data) >= 8 and any(b < 0x20 or b > 0x7E for b in data[:4])
 
 
+# A zip archive whose central directory cannot be read (cut, overwritten): the pipeline
+# reports it as a broken file rather than as a type it does not check.
+CORRUPT_ZIP = "corrupt-zip"
+
+
 def _detect_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -168,8 +173,8 @@ def _detect_zip(data: bytes) -> str:
                 if mimetype.startswith(_ODF_PREFIX):
                     # Formulas, charts, master documents, databases: recognised, not handled.
                     return _ODF_KINDS.get(mimetype[len(_ODF_PREFIX) :], "odf")
-    except Exception:  # a corrupt archive is still a zip; its cleaner says what is wrong
-        return "zip"
+    except Exception:  # the directory cannot be read: no reader of the format could list it
+        return CORRUPT_ZIP
     return "zip"
 
 

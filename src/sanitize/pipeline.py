@@ -12,7 +12,7 @@ from pathlib import Path
 from sanitize import cache, catalog, filetype, scan
 from sanitize.atomic import write_atomic
 from sanitize.context import Context
-from sanitize.errors import InternalError, LimitExceededError, SanitizeError
+from sanitize.errors import CorruptFileError, InternalError, LimitExceededError, SanitizeError
 from sanitize.options import Options
 from sanitize.registry import Registry, default_registry
 from sanitize.report import FileReport
@@ -157,6 +157,8 @@ def _process(
     report.kind = kind
     if suffix and not filetype.extension_matches(kind, suffix):
         report.notes.append(f"content is {kind.upper()} although the name ends in {suffix}")
+    if kind == filetype.CORRUPT_ZIP:
+        raise CorruptFileError("broken zip archive: its directory cannot be read")
     cleaner = registry.for_kind(kind)
     if cleaner is None:
         report.status = "unsupported"
