@@ -116,3 +116,30 @@ def test_data_files_say_where_they_come_from() -> None:
         head = (folder / name).read_text(encoding="utf-8")[:600]
         assert head.startswith("#") and "tools/build_name_data.py" in head
         assert "Licence" in head or "licence" in head or "CC BY-SA" in head or "MIT" in head
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Rendez-vous place Aurélien Dubreuil, devant la mairie.", "fr", "Aurélien Dubreuil"),
+        ("Le local est au 4 rue Gaston Lemaître.", "fr", "Gaston Lemaître"),
+        ("The office moved to Nathaniel Street last spring.", "en", "Nathaniel"),
+    ],
+)
+def test_a_name_inside_a_street_name_is_the_place(text: str, language: str, name: str) -> None:
+    assert not [v for t, v in found(text, language) if t == "PERSON" and name in v]
+
+
+def test_a_surname_that_is_also_a_street_type_stays_a_person() -> None:
+    assert ("PERSON", "Priya Hill") in found("Please send the contract to Priya Hill.", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Écrit par\nSolène\n\nLe métier de graphiste freelance est varié.", "fr", "Solène"),
+        ("Posted by\nGreg Ferris\n\nWe moved the shop.", "en", "Greg Ferris"),
+    ],
+)
+def test_bylines_name_their_author(text: str, language: str, name: str) -> None:
+    assert ("PERSON", name) in found(text, language)

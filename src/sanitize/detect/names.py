@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from sanitize.detect.clients import fold
+from sanitize.detect import vocab
 from sanitize.detect.ner import Entity
 from sanitize.detect.patterns import Hit
 
@@ -55,6 +56,12 @@ _SIGN_OFFS = (
     r"sincerely|yours(?:\s+truly)?|xo+|signé|signed"
 )
 _SIGN_OFF = re.compile(rf"^\W*(?:{_SIGN_OFFS})\W*$", re.IGNORECASE)
+# A byline, on the same line or the line above: "Écrit par\nMargot", "Posted by Greg".
+_BYLINE = re.compile(
+    r"(?:^|\W)(?:(?:écrit|rédigé|publié|posté|proposé)e?s?\s+par|(?:written|posted|published|"
+    r"submitted)\s+by|auteure?|author)[ \t]*:?[ \t]*\n?[ \t]*$",
+    re.IGNORECASE,
+)
 _AFTER_SIGN_OFF = re.compile(rf"(?:^|\W)(?:{_SIGN_OFFS})[ \t]*,[ \t]*$", re.IGNORECASE)
 _BEFORE_GREETING = re.compile(rf"(?:^|\W)(?:{_GREETING})[\s,!]*$", re.IGNORECASE)
 # A title, possibly followed by a list of names: "MM. DION, MARCDARGENT et VAN DEN BROUCKE".
@@ -203,6 +210,8 @@ def _cue(text: str, start: int, end: int) -> str | None:
         return "title"
     if _BEFORE_GREETING.search(before):
         return "greeting"
+    if _BYLINE.search(before):
+        return "signature"
     after = text[end : end + 3]
     if after.startswith(("'s", "’s")):
         return "possessive"
@@ -392,7 +401,9 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if _brand(text, hit, entities):
             continue
         persons.append(hit)
-    persons = [h for h in persons if not _public(text, h, language)]
+    persons = [
+        h for h in persons if not _public(text, h, language) and not _in_place_name(text, h)
+    ]
     persons += _other_mentions(text, persons, language)
     places = [
         Hit("LOCATION", e.start, e.end, MODEL_SCORE)
@@ -400,6 +411,43 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if e.label == "LOCATION" and _tied_place(text, e)
     ]
     return persons + places
+
+
+# A name inside a street or place name belongs to the place ("place Gilbert Chapuis",
+# "rue Victor Hugo", "Baker Street", "Royal Mint Court"): the labelling policy's
+# hard negatives. The street types are the closed classes of sanitize.detect.vocab.
+_STREET_BEFORE = re.compile(
+    rf"(?:^|[\s,(])(?i:{vocab.alternation(vocab.FR_STREET_TYPES)})[ \t]+"
+    rf"(?:(?i:{vocab.alternation(vocab.FR_NAME_PARTICLES)})[ \t]+)?$"
+)
+_STREET_AFTER = re.compile(rf"[ \t]+({vocab.alternation(vocab.EN_STREET_TYPES)})(?!\w)")
+_LAST_STREET_TYPE = re.compile(rf"\s({vocab.alternation(vocab.EN_STREET_TYPES)})$")
+
+
+def _in_place_name(text: str, hit: Hit) -> bool:
+    before = text[max(0, hit.start - 30) : hit.start]
+    if _STREET_BEFORE.search(before):
+        return True
+    # The street type ends the name or follows it. "Hill", "Lane", "Way" are surnames too:
+    # "Jane Hill" stays a person.
+    value = text[hit.start : hit.end]
+    last = _LAST_STREET_TYPE.search(value)
+    after = _STREET_AFTER.match(text, hit.end)
+    word = last.group(1) if last else after.group(1) if after else None
+    return word is not None and not _common_surname(word.rstrip("."))
+
+
+# Rank under which a street type is read as a surname ("Hill" 33rd, "Lane" 182nd in the US
+# census) rather than as part of a place ("Street", "Court", "Way" rank in the thousands).
+COMMON_SURNAME_RANK = 1000
+
+
+def _common_surname(word: str) -> bool:
+    key = fold(word)
+    return any(
+        surnames(language)[0].get(key, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK
+        for language in ("fr", "en")
+    )
 
 
 def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
