@@ -182,7 +182,11 @@ def _detect_iso_bmff(head: bytes) -> str:
     major = head[8:12]
     compatible = {head[i : i + 4] for i in range(16, min(len(head), 64) - 3, 4)}
     brands = {major} | compatible
-    if major in (b"avif", b"avis"):
+    if major == b"mif3":
+        # The low-overhead HEIF form (a "mini" box instead of "meta"): its ftyp has no
+        # compatible brands and the minor-version field names the image brand instead.
+        return "avif" if head[12:16] == b"avif" or b"avif" in compatible else "heic"
+    if major in (b"avif", b"avis") or (b"avif" in compatible and b"mif1" in brands):
         return "avif"
     if major in _HEIF_BRANDS or (
         brands & _HEIF_BRANDS and not brands & {b"isom", b"mp41", b"mp42"}

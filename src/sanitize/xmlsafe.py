@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 
@@ -10,9 +11,13 @@ from lxml import etree
 from sanitize.errors import CorruptFileError
 
 _INTERNAL_SUBSET = re.compile(rb"<!doctype[^>\[]*\[", re.IGNORECASE)
+# The encoding named by an XML declaration at the very start (after an optional BOM).
+_DECLARED_ENCODING = re.compile(
+    rb"^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']"
+)
 
 
-def _parser() -> etree.XMLParser:
+def _parser(encoding: str | None = None) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -20,7 +25,29 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=False,
+        encoding=encoding,
     )
+
+
+def _override_encoding(data: bytes) -> str | None:
+    """UTF-8 when the declared encoding is unknown (a typo such as "UTF-9") and the bytes
+    are valid UTF-8, as browsers read such a file; else None (the declaration is used).
+
+    Only the character decoding changes: the entity and DTD refusal ran before this."""
+    match = _DECLARED_ENCODING.match(data[:200])
+    if match is None:
+        return None
+    try:
+        codecs.lookup(match.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        pass
+    else:
+        return None  # a known encoding: the declaration stands
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # neither declared nor UTF-8: lxml's own error says why
+    return "utf-8"
 
 
 def parse_xml(data: bytes, what: str = "XML") -> etree._Element:
@@ -30,7 +57,7 @@ def parse_xml(data: bytes, what: str = "XML") -> etree._Element:
     if b"<!entity" in data.lower() or _INTERNAL_SUBSET.search(data[:4096]):
         raise CorruptFileError(f"{what} declares entities (refused: possible entity bomb)")
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser(_override_encoding(data)))
     except etree.XMLSyntaxError as exc:
         raise CorruptFileError(f"{what} is not well-formed XML: {exc}") from exc
     if root is None:

@@ -72,6 +72,13 @@ def _parse_meta(data: bytes, end: int) -> Meta:
         raise CorruptFileError("not a HEIF file (no ftyp box)")
     if any(b.type == b"moov" for b in top):
         raise UnsupportedVariantError("HEIF image sequences are not supported")
+    if any(b.type == b"mini" for b in top):
+        # The low-overhead form packs EXIF, XMP and the image into one bit-coded box;
+        # it is refused rather than passed on with its metadata.
+        raise UnsupportedVariantError(
+            "low-overhead HEIF/AVIF ('mini' box) is not supported yet: its metadata "
+            "cannot be removed safely"
+        )
     metas = [b for b in top if b.type == b"meta"]
     if len(metas) != 1:
         raise CorruptFileError("HEIF file must have exactly one meta box")

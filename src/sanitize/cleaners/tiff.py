@@ -50,6 +50,10 @@ DECODE_TAGS = {
     282,
     283,
     284,
+    290,
+    291,
+    292,  # T4Options and T6Options: how fax pages are coded
+    293,
     296,
     301,
     317,
@@ -71,6 +75,39 @@ DECODE_TAGS = {
     531,
     532,
     34675,  # ICC profile
+}
+# Without these the pixels cannot be decoded (or decode wrong): a broken one stops
+# cleaning. The other kept tags (resolution, orientation, colour description) improve
+# the display; a broken one is dropped, as ExifTool and libtiff skip it when reading.
+ESSENTIAL_TAGS = {
+    256,
+    257,
+    258,
+    259,
+    262,
+    266,
+    273,
+    277,
+    278,
+    279,
+    284,
+    292,
+    293,
+    317,
+    320,
+    322,
+    323,
+    324,
+    325,
+    338,
+    339,
+    340,
+    341,
+    347,
+    529,
+    530,
+    531,
+    532,
 }
 XMP_TAG, IPTC_TAG, PHOTOSHOP_TAG = 700, 33723, 34377
 # What can stop the rewrite of a file whose items could be listed: clean() raises it.
@@ -174,6 +211,11 @@ class TiffFile(ParsedFile):
         self._notes: list[str] = []
         if thumbnails:
             self._notes.append(f"removed {len(thumbnails)} reduced-resolution (thumbnail) image(s)")
+        if reader.broken_link:
+            self._notes.append(
+                f"ignored the directories after a broken link ({reader.broken_link}), "
+                "as TIFF readers do"
+            )
         # Pages that cannot be rewritten (a strip outside the file, old-style JPEG) stop
         # cleaning, not listing: the error is kept for clean() and verify() to raise, as
         # inspecting such a file always worked.
@@ -189,10 +231,21 @@ class TiffFile(ParsedFile):
         order = self.order
         out = bytearray(self.data[:4] + b"\x00\x00\x00\x00")
         pointer_at = 4  # where the offset of the next IFD must be written
-        for entries in pages:
+        for number, entries in enumerate(pages, 1):
+            for tag in (256, 257):
+                if tag not in entries:
+                    raise CorruptFileError(f"TIFF page {number} has no {tag_name(tag, 'IFD0')}")
             if entries.get(259) and entries[259].numbers(order)[:1] == [6]:
                 raise UnsupportedVariantError("old-style JPEG-in-TIFF is not supported")
             kept = {tag: e for tag, e in entries.items() if tag in DECODE_TAGS}
+            for tag, entry in sorted(kept.items()):
+                if not entry.outside:
+                    continue
+                name = tag_name(tag, "IFD0")
+                if tag in ESSENTIAL_TAGS:
+                    raise CorruptFileError(f"TIFF tag {tag} ({name}) points outside the file")
+                del kept[tag]
+                self._notes.append(f"dropped TIFF tag {name}: its value points outside the file")
             new_offsets: dict[int, list[int]] = {}
             for offsets_tag, block in _strips(reader, entries):
                 self.image_data.append(block)

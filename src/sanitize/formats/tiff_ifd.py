@@ -24,8 +24,14 @@ class Entry:
     type: int
     count: int
     raw: bytes  # the value bytes, in the file's byte order
+    # The value's offset points past the end of the data (a writer's bug, or a cut file):
+    # ``raw`` is empty. ExifTool and libtiff read the rest of the directory and ignore the
+    # tag; whoever copies a tag decides whether the image can do without it.
+    outside: bool = False
 
     def numbers(self, order: str) -> list[float]:
+        if self.outside:
+            return []
         size = TYPE_SIZES[self.type]
         if self.type in (5, 10):
             rational = "I" if self.type == 5 else "i"
@@ -39,6 +45,8 @@ class Entry:
         return list(struct.unpack(f"{order}{len(self.raw) // size}{fmt}", self.raw))
 
     def render(self, order: str) -> str:
+        if self.outside:
+            return "<value outside the file>"
         if self.type in (2, 7):
             # EXIF text fields of type UNDEFINED start with an 8-byte character-code header.
             for header in (b"ASCII\x00\x00\x00", b"UNICODE\x00", b"\x00" * 8):
@@ -74,6 +82,8 @@ class TiffReader:
         self.data = data
         self.first_ifd = self._u32(4)
         self._seen: set[int] = set()
+        # Why the chain of directories stopped early, if it did (see ``chain``).
+        self.broken_link = ""
 
     def _u16(self, offset: int) -> int:
         value: int = struct.unpack_from(self.order + "H", self.data, offset)[0]
@@ -108,17 +118,27 @@ class TiffReader:
             else:
                 start = self._u32(base + 8)
                 if start + length > len(self.data):
-                    raise CorruptFileError(f"TIFF tag {tag} points outside the file")
+                    entries[tag] = Entry(tag, type_, value_count, b"", outside=True)
+                    continue
                 raw = self.data[start : start + length]
             entries[tag] = Entry(tag, type_, value_count, raw)
         return entries, self._u32(offset + 2 + 12 * count)
 
     def chain(self) -> list[dict[int, Entry]]:
         """Every IFD of the main chain (pages, then an EXIF thumbnail's IFD1)."""
-        ifds = []
+        ifds: list[dict[int, Entry]] = []
         offset = self.first_ifd
         while offset:
-            entries, offset = self.read_ifd(offset)
+            try:
+                entries, offset = self.read_ifd(offset)
+            except CorruptFileError as exc:
+                if not ifds:
+                    raise
+                # A link to a further directory that is not one (past the end, a loop,
+                # garbage): libtiff and ExifTool stop there and show the pages read so
+                # far. Nothing behind it is copied, so nothing hidden there survives.
+                self.broken_link = str(exc)
+                break
             ifds.append(entries)
         return ifds
 
