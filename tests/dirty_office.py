@@ -343,3 +343,112 @@ def dirty_pptx() -> bytes:
     _custom_xml_item(patch, "ppt/presentation.xml", "PPTX")
     _common(patch, "PPTX")
     return patch.bytes()
+
+
+# -- OLE2 compound files (legacy .doc/.xls, embedded objects), built byte by byte ----------
+FREE, END, FAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+SUMMARY_FMTID = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")
+DOC_SUMMARY_FMTID = bytes.fromhex("02d5cdd59c2e1b10939708002b2cf9ae")
+
+
+def property_stream(fmtid: bytes, values: dict[int, str]) -> bytes:
+    """A property set stream (MS-OLEPS): a code page, then ``values`` as ANSI strings."""
+    import struct
+
+    entries = [(1, struct.pack("<IhH", 2, 1252, 0))]
+    for property_id, value in values.items():
+        raw = value.encode("cp1252") + b"\0"
+        raw += b"\0" * (-len(raw) % 4)
+        entries.append((property_id, struct.pack("<II", 0x1E, len(value) + 1) + raw))
+    offset = 8 + 8 * len(entries)
+    table, body = b"", b""
+    for property_id, data in entries:
+        table += struct.pack("<II", property_id, offset + len(body))
+        body += data
+    section = struct.pack("<II", offset + len(body), len(entries)) + table + body
+    header = struct.pack("<HHI16sI", 0xFFFE, 0, 0x00020006, b"\0" * 16, 1) + fmtid
+    return header + struct.pack("<I", 48) + section
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A version-3 compound file holding small ``streams`` at its root (all in the mini
+    stream), as Office writes them."""
+    import struct
+
+    def sort_key(name: str) -> tuple[int, str]:
+        return (len(name), name.upper())
+
+    names = sorted(streams, key=sort_key)
+    mini = b""
+    minifat: list[int] = []
+    starts = {}
+    for name in names:
+        data = streams[name]
+        count = max(1, -(-len(data) // 64))
+        starts[name] = len(minifat)
+        minifat.extend(list(range(len(minifat) + 1, len(minifat) + count)) + [END])
+        mini += data.ljust(count * 64, b"\0")
+    assert len(minifat) <= 128
+    mini_sectors = -(-len(mini) // 512)
+    entries = 1 + len(names)
+    dir_sectors = -(-entries // 4)
+    # Layout: FAT (sector 0), directory, mini FAT, mini stream.
+    first_dir, first_minifat = 1, 1 + dir_sectors
+    first_mini = first_minifat + 1
+    fat = [FAT_SECTOR]
+    fat += list(range(first_dir + 1, first_dir + dir_sectors)) + [END]
+    fat += [END]
+    fat += list(range(first_mini + 1, first_mini + mini_sectors)) + [END]
+    fat += [FREE] * (128 - len(fat))
+
+    def entry(name: str, kind: int, right: int, child: int, start: int, size: int) -> bytes:
+        encoded = (name.encode("utf-16-le") + b"\0\0") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(encoded), kind, 1, FREE, right, child)
+            + b"\0" * 16
+            + struct.pack("<IQQIII", 0, 0, 0, start, size, 0)
+        )
+
+    directory = entry("Root Entry", 5, FREE, 1 if names else FREE, first_mini, len(mini))
+    for index, name in enumerate(names, start=1):
+        right = index + 1 if index < len(names) else FREE
+        directory += entry(name, 2, right, FREE, starts[name], len(streams[name]))
+    directory = directory.ljust(dir_sectors * 512, b"\0")
+    for unused in range(entries, dir_sectors * 4):
+        offset = unused * 128
+        directory = (
+            directory[: offset + 68]
+            + struct.pack("<III", FREE, FREE, FREE)
+            + directory[offset + 80 :]
+        )
+    header = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, first_dir, 0, 4096, first_minifat, 1, END, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", FREE) * 108
+    )
+    body = struct.pack("<128I", *fat)
+    body += directory
+    body += struct.pack("<128I", *(minifat + [FREE] * (128 - len(minifat))))
+    body += mini.ljust(mini_sectors * 512, b"\0")
+    return header + body
+
+
+def dirty_ole(tag: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A legacy Office file's shape: a content stream and both property streams."""
+    return ole_file(
+        {
+            "WordDocument": b"visible content " * 8,
+            "\x05SummaryInformation": property_stream(
+                SUMMARY_FMTID, {2: M(tag + "-OLE-TITLE"), 4: M(tag + "-OLE-AUTHOR"), 8: M(tag + "-OLE-LAST")}
+            ),
+            "\x05DocumentSummaryInformation": property_stream(
+                DOC_SUMMARY_FMTID, {15: M(tag + "-OLE-COMPANY"), 14: M(tag + "-OLE-MANAGER")}
+            ),
+            **(extra or {}),
+        }
+    )

@@ -239,19 +239,23 @@ def test_docx_visible_text(tmp_path: Path) -> None:
     assert after.sections[0].footer.paragraphs[0].text == "Footer text"
 
 
-def test_xlsx_values_and_hidden_sheet_flagged(tmp_path: Path) -> None:
+def test_xlsx_values_kept_and_hidden_sheet_removed(tmp_path: Path) -> None:
     import openpyxl
 
     source = tmp_path / "budget.xlsx"
     source.write_bytes(dirty_office.dirty_xlsx())
     report = clean_file(source)
     before, after = openpyxl.load_workbook(source), openpyxl.load_workbook(report.output)
-    for title in before.sheetnames:
-        assert [[c.value for c in r] for r in before[title].iter_rows()] == [
-            [c.value for c in r] for r in after[title].iter_rows()
-        ]
-    assert any("hidden sheet" in note and "Rates" in note for note in report.notes)
-    assert any("hidden sheet" in note for note in inspect_file(source).notes)
+    assert after.sheetnames == ["Budget"]
+    assert [[c.value for c in r] for r in before["Budget"].iter_rows()] == [
+        [c.value for c in r] for r in after["Budget"].iter_rows()
+    ]
+    assert ("xl/workbook.xml", "HiddenSheet") in {
+        (i.location, i.field) for i in inspect_file(source).metadata
+    }
+    kept = clean_file(source, Options(keep_hidden=True, output_dir=tmp_path / "kept"))
+    assert openpyxl.load_workbook(kept.output).sheetnames == ["Budget", "Rates"]
+    assert any("hidden sheet" in note and "Rates" in note for note in kept.notes)
 
 
 def test_pptx_notes_removed_unless_kept(tmp_path: Path) -> None:

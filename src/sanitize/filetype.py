@@ -13,7 +13,8 @@ from sanitize.formats import bencode, netpbm
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _QUICKTIME_BOXES = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
-# Main part content types of the OOXML packages we know.
+# Main part content types of the OOXML packages we know. OOXML Strict documents use the
+# same content types (only their namespaces and relationship types differ).
 _OOXML_MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
@@ -24,7 +25,47 @@ _OOXML_MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "dotx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xltx",
     "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml": "potx",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "dotm",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "xltm",
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml": "potm",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml": "ppsx",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml": "ppsm",
 }
+OOXML_MAIN_TYPE: dict[str, str] = {kind: type_ for type_, kind in _OOXML_MAIN_TYPES.items()}
+# A package without [Content_Types].xml (Word and LibreOffice open it): its kind comes
+# from the root element of the main part that ``_rels/.rels`` names.
+_OOXML_ROOTS = {
+    "document": ("docx", "docm"),
+    "workbook": ("xlsx", "xlsm"),
+    "presentation": ("pptx", "pptm"),
+}
+_MAIN_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/officeDocument[\"'][^>]*>")
+_TARGET = re.compile(rb"Target\s*=\s*[\"']([^\"']+)[\"']")
+_ROOT_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(document|workbook|presentation)[\s>/]")
+
+
+def ooxml_main_part(rels: bytes) -> str | None:
+    """The main part a package's ``_rels/.rels`` names, or None."""
+    relationship = _MAIN_RELATIONSHIP.search(rels[:200_000])
+    target = _TARGET.search(relationship.group(0)) if relationship else None
+    return target.group(1).decode("utf-8", "replace").lstrip("/") if target else None
+
+
+def _ooxml_without_types(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "_rels/.rels" not in names:
+        return None
+    with archive.open("_rels/.rels") as member:
+        main = ooxml_main_part(member.read(200_000))
+    if main is None or main not in names:
+        return None
+    with archive.open(main) as member:
+        head = member.read(8192)
+    root = _ROOT_ELEMENT.search(re.sub(rb"<[?!][^>]*>", b"", head))
+    if root is None:
+        return None
+    plain, macros = _OOXML_ROOTS[root.group(1).decode()]
+    return macros if any(n.lower().endswith("vbaproject.bin") for n in names) else plain
+
 
 # OpenDocument packages: the ``mimetype`` member names the document type.
 _ODF_PREFIX = "application/vnd.oasis.opendocument."
@@ -75,7 +116,9 @@ def detect(data: bytes) -> str:
         return "mov"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm" if b"webm" in data[:64] else "mkv"
-    if _id3_header(head) or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if _id3_header(head):
+        return _behind_id3(data)
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
         return "mp3"
     if head.startswith(b"fLaC") and len(head) >= 8 and head[4] & 0x7F == 0:  # STREAMINFO
         return "flac"
@@ -140,6 +183,24 @@ def _id3_header(head: bytes) -> bool:
     )
 
 
+def _behind_id3(data: bytes) -> str:
+    """What an ID3v2 tag is put in front of: MP3 mostly, but taggers made for MP3 also put
+    one before FLAC streams, which FLAC readers skip. The tag's declared size is tried,
+    then a FLAC stream anywhere in the tag's reach (a size taggers got wrong)."""
+    pos = 0
+    for _ in range(16):  # stacked tags
+        if not _id3_header(data[pos : pos + 10]):
+            break
+        size = int.from_bytes(bytes(b & 0x7F for b in data[pos + 6 : pos + 10]), "big")
+        footer = 10 if data[pos + 3] == 4 and data[pos + 5] & 0x10 else 0
+        pos += 10 + size + footer
+    if data[pos : pos + 4] == b"fLaC" or (
+        pos > len(data) and data.find(b"fLaC", 10, 10 + (1 << 24)) > 0
+    ):
+        return "flac"
+    return "mp3"
+
+
 def _binary_size(data: bytes) -> bool:
     """The first box's 32-bit size is binary, as in every real ISO BMFF file: a size under
     16 MB starts with a 00 byte, and a larger one has bytes outside printable ASCII
@@ -165,6 +226,11 @@ def _detect_zip(data: bytes) -> str:
                 for content_type, kind in _OOXML_MAIN_TYPES.items():
                     if content_type in content_types:
                         return kind
+            # No content types (or an empty part): Word rebuilds them from the parts.
+            without_types = _ooxml_without_types(archive, names)
+            if without_types:
+                return without_types
+            if "[Content_Types].xml" in names:
                 return "ooxml"
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()

@@ -17,6 +17,8 @@ class Options:
     keep_notes: bool = False  # PPTX speaker notes
     keep_annotations: bool = False  # PDF comments, highlights, stamps...
     keep_bookmarks: bool = False  # PDF outline titles
+    keep_hidden: bool = False  # hidden PPTX slides and XLSX sheets
+    keep_forms: bool = False  # PDF forms stay fillable (values cleared) instead of flattened
     strip_tracking: bool = False  # HTML: tracking parameters in links, tracking pixels
     flatten: str | None = None  # "raster": PDF pages become images
     dpi: int = 150

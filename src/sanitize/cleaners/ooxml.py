@@ -9,6 +9,7 @@ from sanitize import catalog, filetype
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
 from sanitize.context import Context
 from sanitize.errors import VerificationError
+from sanitize.ooxml.names import SLIDE_KINDS
 from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class OoxmlFile(ParsedFile):
         from sanitize.ooxml.package import Package
 
         super().__init__(data, kind, context)
-        self.package = Package.read(data, self.options.max_inflated_size)
+        self.package = Package.read(data, self.options.max_inflated_size, kind)
         self._maps: list[TextMap] | None = None
         self._scrub: Scrub | None = None
 
@@ -59,7 +60,7 @@ class OoxmlFile(ParsedFile):
         scrub = self._scrubbed()
         verify_package(scrub.package)
         notes = list(scrub.notes)
-        if self.kind == "pptx" and self.options.keep_notes:
+        if self.kind in SLIDE_KINDS and self.options.keep_notes:
             notes.append("speaker notes kept (--keep-notes)")
         return CleanResult(scrub.package.write(), notes)
 

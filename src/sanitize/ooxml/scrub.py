@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from sanitize.errors import SanitizeError, VerificationError
+from sanitize.formats.ole import is_ole, scrub_ole, vba_modules
 from sanitize.formats.values import short_text
+from sanitize.ooxml.hidden import HiddenSheets, hidden_slides, neutral_picture_names
 from sanitize.ooxml.names import (
     COMMENT_KINDS,
     CT,
@@ -27,7 +29,7 @@ from sanitize.ooxml.names import (
     q,
 )
 from sanitize.ooxml.package import CONTENT_TYPES, Package, rels_path, resolve_target
-from sanitize.ooxml.sheets_slides import hidden_sheets, scrub_sheet_part, scrub_slide_part
+from sanitize.ooxml.sheets_slides import scrub_sheet_part, scrub_slide_part
 from sanitize.ooxml.word import scrub_word_part
 from sanitize.options import Options
 from sanitize.report import MetadataItem
@@ -44,6 +46,8 @@ REFERENCE_ELEMENTS = {
     "dataSource",
     "headerSource",
     "commentAuthorLst",
+    "sld",  # a custom show's reference to a removed slide
+    "sldId",
 }
 MAX_ITEMS_PER_PART = 200
 _RELATIONSHIP_ATTRIBUTES = etree.XPath("//@*[namespace-uri()=$r]")
@@ -61,15 +65,64 @@ class Scrub:
         self.items.append(MetadataItem(location, name, short_text(value)))
 
     def run(self) -> None:
+        self.notes.extend(self.package.notes)
+        self._reachable_before = self.package.reachable()
+        self._hidden_content()
         self._remove_related_parts()
         self._remove_unreachable_parts()
         self._empty_core_properties()
         for name in sorted(self.package.parts):
             if self.package.is_xml(name) and not name.endswith(".rels") and name != CONTENT_TYPES:
                 self._scrub_xml(name)
+        self.package.drop_missing_targets()  # links to the parts removed above
         self._drop_dangling_references()
         self._fix_content_types()
+        self._report_macros()
         self._clean_media()
+
+    # -- hidden slides and sheets --------------------------------------------------------
+    def _hidden_content(self) -> None:
+        main = self.package.main_part()
+        if main not in self.package.parts:
+            return
+        kind = etree.QName(self.package.xml(main)).localname
+        keep = self.options.keep_hidden
+
+        def record(location: str, name: str, value: str) -> None:
+            self.record(location, name, value)
+
+        if kind == "presentation":
+            found = hidden_slides(self.package, main, not keep, record)
+            if keep and found:
+                self.notes.append(f"hidden slides kept (--keep-hidden): {', '.join(found)}")
+        elif kind == "workbook":
+            sheets = HiddenSheets(self.package, main, record, self.notes)
+            if keep:
+                for sheet in sheets.names():
+                    self.notes.append(f"hidden sheet kept (--keep-hidden): {sheet}")
+            else:
+                sheets.run()
+
+    # -- macros ----------------------------------------------------------------------------
+    def _report_macros(self) -> None:
+        for source in sorted(self.package.sources()):
+            for rel in self.package.relationships(source):
+                target = resolve_target(source, rel.target)
+                if rel.external or rel.kind != "vbaProject" or target not in self.package.parts:
+                    continue
+                modules = vba_modules(self.package.parts[target])
+                listed = f" (modules: {', '.join(modules[:8])})" if modules else ""
+                self.notes.append(
+                    f"macros kept: VBA project {target}{listed}; check them before publishing. "
+                    "Its code, references and project description are not edited (they can "
+                    "name paths on the author's computer)"
+                )
+                self._clean_ole(target)
+                for signed in self.package.relationships(target):
+                    if "Signature" in signed.kind:
+                        self.notes.append(
+                            f"{target}: the macros' digital signature names its signer"
+                        )
 
     # -- parts reached through relationships -------------------------------------------
     def _removed_kinds(self) -> set[str]:
@@ -133,7 +186,8 @@ class Scrub:
         for name in sorted(self.package.parts):
             if name == CONTENT_TYPES or name.endswith(".rels") or name in reachable:
                 continue
-            self.record(name, "UnreferencedPart", f"<{len(self.package.parts[name])} bytes>")
+            if name not in self._reachable_before:  # not left behind by our own removals
+                self.record(name, "UnreferencedPart", f"<{len(self.package.parts[name])} bytes>")
             self.package.remove(name)
         # Relationship parts whose source is gone.
         for name in sorted(self.package.parts):
@@ -169,14 +223,12 @@ class Scrub:
         def record(field: str, value: str) -> None:
             self.record(name, field, value)
 
+        neutral_picture_names(root, record)
         namespace = etree.QName(root).namespace
         if namespace == W:
             scrub_word_part(root, record)
         elif namespace == S:
             scrub_sheet_part(root, record)
-            if etree.QName(root).localname == "workbook":
-                for sheet in hidden_sheets(root):
-                    self.notes.append(f"hidden sheet kept, check it before publishing: {sheet}")
         elif namespace == P:
             scrub_slide_part(root, record)
         else:
@@ -214,6 +266,9 @@ class Scrub:
         for name in sorted(self.package.parts):
             if not name.startswith(MEDIA_FOLDERS + EMBEDDING_FOLDERS):
                 continue
+            if is_ole(self.package.parts[name]):
+                self._clean_ole(name)
+                continue
             nested = self.context.clean_nested(self.package.parts[name], name)
             if not nested.handled:
                 skipped.append(name.rsplit("/", 1)[-1])
@@ -227,6 +282,19 @@ class Scrub:
             self.notes.append(
                 f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
             )
+
+    def _clean_ole(self, name: str) -> None:
+        """An OLE object (a legacy .doc/.xls, an embedded object, a VBA project): its
+        property streams are emptied, or reported when that cannot be done safely."""
+        try:
+            result = scrub_ole(self.package.parts[name])
+        except SanitizeError as exc:
+            self.notes.append(f"{name}: its document properties cannot be removed ({exc})")
+            return
+        for stream, field_name, value in result.items:
+            self.items.append(MetadataItem(f"{name}:{stream.lstrip(chr(5))}", field_name, value))
+        self.package.parts[name] = result.data
+        self.notes.extend(f"{name}: {note}" for note in result.notes)
 
 
 def verify_package(package: Package) -> None:

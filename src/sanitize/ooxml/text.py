@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from sanitize.formats.xmltext import Piece, Slot, TextMap
+from sanitize.ooxml.names import SHEET_KINDS, SLIDE_KINDS, WORD_KINDS
 from sanitize.ooxml.names import R as R_NS
 from sanitize.ooxml.package import Package, resolve_target
 
@@ -30,11 +31,11 @@ WORD_PARTS = (
 
 
 def text_maps(package: Package, kind: str) -> list[TextMap]:
-    if kind in ("docx", "docm", "dotx"):
+    if kind in WORD_KINDS:
         return _word(package)
-    if kind in ("pptx", "pptm", "potx"):
+    if kind in SLIDE_KINDS:
         return _slides(package)
-    if kind in ("xlsx", "xlsm", "xltx"):
+    if kind in SHEET_KINDS:
         return _sheets(package)
     return []
 
