@@ -1,6 +1,6 @@
 """Build image files that carry a distinct marker in every metadata hiding place.
 
-Used by the tests (fixtures are generated at test time) and by samples/make_samples.py.
+Used by the tests (fixtures are generated at test time) and by tools/make_samples.py.
 Every marker starts with ``MARKER`` so a test can search an output's bytes for them.
 """
 
@@ -265,3 +265,97 @@ def write_all(folder: Path) -> list[Path]:
         path.write_bytes(build())
         written.append(path)
     return written
+
+
+HDRGM_NS = "http://ns.adobe.com/hdr-gain-map/1.0/"
+
+
+def _after_app_segments(data: bytes) -> int:
+    """Where the first non-APPn segment of a Pillow-written JPEG starts."""
+    pos = 2
+    while 0xE0 <= data[pos + 1] <= 0xEF:
+        pos += 2 + struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+    return pos
+
+
+def _mpf_payload(entries: list[tuple[int, int, int]]) -> bytes:
+    """An APP2 MPF payload (little-endian, as some phones write it) with an MP index and an
+    ImageUIDList and attribute IFD, both of which cleaning drops."""
+    count = 4
+    values_at = 8 + 2 + 12 * count + 4
+    uid = marker("MPF-UID").encode().ljust(33, b"\x00")
+    out = b"MPF\x00II*\x00" + struct.pack("<I", 8) + struct.pack("<H", count)
+    out += struct.pack("<HHI", 0xB000, 7, 4) + b"0100"
+    out += struct.pack("<HHII", 0xB001, 4, 1, len(entries))
+    out += struct.pack("<HHII", 0xB002, 7, 16 * len(entries), values_at)
+    out += struct.pack("<HHII", 0xB003, 7, len(uid), values_at + 16 * len(entries))
+    out += struct.pack("<I", 0)
+    for attribute, size, offset in entries:
+        out += struct.pack("<IIIHH", attribute, size, offset, 0, 0)
+    return out + uid
+
+
+def ultra_hdr_jpeg(orientation: int = 6, trailer: bool = True) -> bytes:
+    """An Ultra HDR photo as Android phones write it (developer.android.com, "Ultra HDR
+    Image Format"): a primary JPEG whose XMP holds hdrgm:Version and a container directory
+    and whose APP2 MPF index points to a second JPEG, the gain map, with its own hdrgm XMP
+    and ISO 21496-1 block. Both images carry personal metadata with markers."""
+    gain = io.BytesIO()
+    noise_image(48, 32, seed=7).convert("L").save(
+        gain, "JPEG", quality=85, exif=exif_bytes(1, thumbnail=False, tag="GAINEXIF")
+    )
+    gain_xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.1.2">'
+        f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" xmlns:hdrgm="{HDRGM_NS}" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        'hdrgm:Version="1.0" hdrgm:GainMapMin="0" hdrgm:GainMapMax="2.3" hdrgm:Gamma="1" '
+        'hdrgm:OffsetSDR="0.015625" hdrgm:OffsetHDR="0.015625" hdrgm:HDRCapacityMin="0" '
+        'hdrgm:HDRCapacityMax="2.3" hdrgm:BaseRenditionIsHDR="False" '
+        f'xmp:CreatorTool="{marker("GAIN-XMP-TOOL")}"/>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+    iso = b"urn:iso:std:iso:ts:21496:-1\x00" + bytes(range(40))
+    gain_data = gain.getvalue()
+    at = _after_app_segments(gain_data)
+    gain_data = (
+        gain_data[:at]
+        + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + gain_xmp)
+        + _segment(0xE2, iso)
+        + gain_data[at:]
+    )
+    primary_xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" '
+        'xmlns:Container="http://ns.google.com/photos/1.0/container/" '
+        'xmlns:Item="http://ns.google.com/photos/1.0/container/item/" '
+        f'xmlns:hdrgm="{HDRGM_NS}" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'hdrgm:Version="1.0">'
+        f"<dc:creator><rdf:Seq><rdf:li>{marker('HDR-CREATOR')}</rdf:li></rdf:Seq></dc:creator>"
+        "<Container:Directory><rdf:Seq>"
+        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Semantic="Primary" '
+        'Item:Mime="image/jpeg"/></rdf:li>'
+        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Semantic="GainMap" '
+        f'Item:Mime="image/jpeg" Item:Length="{len(gain_data)}"/></rdf:li>'
+        "</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode()
+    primary = io.BytesIO()
+    noise_image(96, 64).save(
+        primary, "JPEG", quality=90, icc_profile=srgb_profile(), exif=exif_bytes(orientation)
+    )
+    base = primary.getvalue()
+    at = _after_app_segments(base)
+    head = base[:at] + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + primary_xmp)
+    iso_version = _segment(0xE2, b"urn:iso:std:iso:ts:21496:-1\x00\x00\x00\x00\x00")
+    blank = _segment(0xE2, _mpf_payload([(0, 0, 0), (0, 0, 0)]))
+    header = len(head) + 4 + 4  # the MPF offsets count from the byte after "MPF\0"
+    primary_size = len(head) + len(blank) + len(iso_version) + len(base) - at
+    mpf = _segment(
+        0xE2,
+        _mpf_payload([(0x20030000, primary_size, 0), (0, len(gain_data), primary_size - header)]),
+    )
+    data = head + mpf + iso_version + base[at:] + gain_data
+    if trailer:
+        data += b"MOTION" + marker("HDR-TRAILER").encode()
+    return data

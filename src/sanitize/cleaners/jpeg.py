@@ -3,16 +3,24 @@
 Kept: ICC profile (APP2 ICC_PROFILE), Adobe APP14 (colour transform), the JFIF header
 without its thumbnail, and a minimal EXIF holding only Orientation when it is not 1, so
 that phone photos still display upright.
+
+An HDR photo's gain map (a second JPEG after the first one's end, see
+sanitize.formats.gainmap) is kept and cleaned by the same rules, with the few fields that
+bind the two images rebuilt: the MPF index (with the new sizes and offsets), the gain-map
+XMP fields and the container directory. Other images after the end (camera previews,
+motion-photo videos) go.
 """
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass, field
 
 from sanitize import catalog
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
-from sanitize.errors import VerificationError
+from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
+from sanitize.formats import gainmap as gm
 from sanitize.formats import jpeg_segments as jp
 from sanitize.formats.iptc import photoshop_resources
 from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
@@ -59,6 +67,14 @@ def _is_kept(marker: int, payload: bytes) -> bool:
     )
 
 
+def _is_iso_gain_map(marker: int, payload: bytes) -> bool:
+    return (
+        marker == 0xE2
+        and payload.startswith(gm.ISO_GAIN_MAP_ID)
+        and len(payload) <= gm.MAX_ISO_GAIN_MAP
+    )
+
+
 def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
     """What one APPn/COM segment carries that cleaning removes."""
     if marker == 0xFE:
@@ -78,7 +94,7 @@ def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
         return [MetadataItem("XMP", "ExtendedXMP", f"<{len(payload)} bytes>")]
     if marker == 0xED and payload.startswith(PHOTOSHOP_ID):
         return [MetadataItem(loc, f, v) for loc, f, v in photoshop_resources(payload[14:])]
-    if marker == 0xE2 and payload.startswith(b"MPF\x00"):
+    if marker == 0xE2 and payload.startswith(gm.MPF_ID):
         return [MetadataItem("MPF", "MultiPictureFormat", f"<{len(payload)} bytes>")]
     if marker == 0xEB and (b"jumb" in payload[:64] or payload[:2] == b"JP"):
         return [MetadataItem("JUMBF", "C2PA/JUMBF", f"<{len(payload)} bytes>")]
@@ -87,43 +103,167 @@ def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
     return [MetadataItem(f"APP{marker - 0xE0}", label, f"<{len(payload)} bytes>")]
 
 
+@dataclass
+class GainMap:
+    """The gain-map JPEG found through the primary image's MPF index."""
+
+    start: int  # where it starts in the file
+    layout: jp.JpegLayout  # offsets relative to ``start``
+    data: bytes  # its bytes, SOI to EOI
+    primary_attribute: int  # the MP entry attributes of both images, kept as written
+    attribute: int
+
+
+@dataclass
+class _Stream:
+    """One JPEG stream (the primary image or its gain map), walked once."""
+
+    items: list[MetadataItem] = field(default_factory=list)
+    parts: list[bytes] = field(default_factory=list)
+    mpf_part: int | None = None  # the index in ``parts`` of the MPF placeholder
+    xmp_part: int | None = None  # the index in ``parts`` of the binding XMP
+    xmp_kept: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    directory: bool = False
+    orientation: int | None = None
+
+
+def _find_gain_map(data: bytes, layout: jp.JpegLayout) -> GainMap | None:
+    """A gain map that the primary's MPF index points to, after the primary's end."""
+    if layout.truncated:
+        return None
+    for seg in layout.segments:
+        payload = seg.payload(data)
+        if not (seg.marker == 0xE2 and payload.startswith(gm.MPF_ID)):
+            continue
+        index = gm.parse_mpf(payload)
+        if index is None or index.entries[0].offset != 0:
+            return None
+        header = seg.start + 4 + len(gm.MPF_ID)  # offsets count from here
+        for entry in index.entries[1:]:
+            start = header + entry.offset
+            if start < layout.end_of_image or data[start : start + 2] != b"\xff\xd8":
+                continue
+            try:
+                found = jp.parse(data[start:])
+            except (CorruptFileError, LimitExceededError):
+                continue
+            image = data[start : start + found.end_of_image]
+            if found.truncated or not _names_gain_map(image, found):
+                continue
+            return GainMap(start, found, image, index.entries[0].attribute, entry.attribute)
+        return None  # only the first MPF index counts
+    return None
+
+
+def _names_gain_map(data: bytes, layout: jp.JpegLayout) -> bool:
+    for seg in layout.segments:
+        payload = seg.payload(data)
+        if _is_iso_gain_map(seg.marker, payload):
+            return True
+        if seg.marker == 0xE1 and payload.startswith(XMP_ID):
+            split = gm.split_xmp(payload[len(XMP_ID) :])
+            if split is not None and split.names_gain_map:
+                return True
+    return False
+
+
+def _walk(data: bytes, layout: jp.JpegLayout, role: str, gain_map: GainMap | None) -> _Stream:
+    """List what one stream carries and assemble what stays of it. ``role`` is "primary"
+    or "gain map"; the binding fields are kept only when a gain map is kept."""
+    stream = _Stream(orientation=_first_orientation(data, layout))
+    binding = gain_map is not None or role == "gain map"
+    prefix = "GainMap:" if role == "gain map" else ""
+    parts = stream.parts
+    parts.append(b"\xff\xd8")
+    exif_seen = exif_written = jfif_written = iso_kept = False
+
+    def remove(found: list[MetadataItem]) -> None:
+        stream.items.extend(MetadataItem(prefix + i.location, i.field, i.value) for i in found)
+
+    for seg in layout.segments:
+        if not seg.is_metadata:
+            if not exif_written:  # EXIF goes before the first non-metadata segment
+                parts.append(minimal_exif_segment(stream.orientation))
+                exif_written = True
+            parts.append(data[seg.start : seg.end])
+            continue
+        payload = seg.payload(data)
+        if seg.marker == 0xE1 and payload.startswith(EXIF_ID):
+            # Only the first EXIF block's Orientation is honoured and kept.
+            if exif_seen:
+                remove([MetadataItem("EXIF", "ExtraExifBlock", f"<{len(payload)} bytes>")])
+                continue
+            exif_seen = True
+        first_xmp = stream.xmp_part is None and payload.startswith(XMP_ID)
+        if binding and seg.marker == 0xE1 and first_xmp:
+            allowed = gm.PRIMARY_FIELDS if role == "primary" else None
+            split = gm.split_xmp(payload[len(XMP_ID) :], allowed)
+            if split is not None:
+                remove([MetadataItem("XMP", f, v) for f, v in split.removed])
+                stream.xmp_kept = split.kept
+                stream.directory = split.has_directory and role == "primary"
+                stream.xmp_part = len(parts)
+                parts.append(b"")  # filled in once the gain map's size is known
+                continue
+        if binding and not iso_kept and _is_iso_gain_map(seg.marker, payload):
+            iso_kept = True  # one block of numbers; a second copy would only hide things
+            parts.append(data[seg.start : seg.end])
+            continue
+        first_mpf = stream.mpf_part is None and payload.startswith(gm.MPF_ID)
+        if role == "primary" and binding and seg.marker == 0xE2 and first_mpf:
+            index = gm.parse_mpf(payload)
+            remove([MetadataItem(loc, f, "<removed>") for loc, f in index.extra] if index else [])
+            stream.mpf_part = len(parts)
+            parts.append(b"")  # filled in once the sizes are known
+            continue
+        remove(describe_segment(seg.marker, payload))
+        if seg.marker == 0xE0 and payload.startswith(JFIF_ID):
+            if not jfif_written:
+                parts.append(_segment(0xE0, _jfif_without_thumbnail(payload)))
+                jfif_written = True
+        elif _is_kept(seg.marker, payload):
+            parts.append(data[seg.start : seg.end])
+    if not layout.truncated:
+        parts.append(b"\xff\xd9")
+    return stream
+
+
+def _binding_xmp(stream: _Stream, gain_map_size: int | None) -> bytes:
+    directory = []
+    if stream.directory and gain_map_size is not None:
+        directory = [gm.DirectoryItem("Primary", None), gm.DirectoryItem("GainMap", gain_map_size)]
+    if not stream.xmp_kept and not directory:
+        return b""
+    return _segment(0xE1, XMP_ID + gm.build_xmp(stream.xmp_kept, directory))
+
+
 class JpegFile(ParsedFile):
-    """One walk over the segments lists what goes and assembles what stays."""
+    """One walk over the segments (of both images, for an HDR photo) lists what goes and
+    assembles what stays."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         self.layout = jp.parse(data)
-        self.orientation = _first_orientation(data, self.layout)
-        self._items: list[MetadataItem] = []
-        parts = [b"\xff\xd8"]
-        exif_seen = exif_written = jfif_written = False
-        for seg in self.layout.segments:
-            if not seg.is_metadata:
-                if not exif_written:  # EXIF goes before the first non-metadata segment
-                    parts.append(minimal_exif_segment(self.orientation))
-                    exif_written = True
-                parts.append(data[seg.start : seg.end])
-                continue
-            payload = seg.payload(data)
-            if seg.marker == 0xE1 and payload.startswith(EXIF_ID):
-                # Only the first EXIF block's Orientation is honoured and kept.
-                if exif_seen:
-                    self._items.append(
-                        MetadataItem("EXIF", "ExtraExifBlock", f"<{len(payload)} bytes>")
-                    )
-                    continue
-                exif_seen = True
-            self._items.extend(describe_segment(seg.marker, payload))
-            if seg.marker == 0xE0 and payload.startswith(JFIF_ID):
-                if not jfif_written:
-                    parts.append(_segment(0xE0, _jfif_without_thumbnail(payload)))
-                    jfif_written = True
-            elif _is_kept(seg.marker, payload):
-                parts.append(data[seg.start : seg.end])
-        parts.append(b"\xff\xd9")
-        self._output = b"".join(parts)
-        self._notes: list[str] = []
-        trailing = len(data) - self.layout.end_of_image
+        self.gain_map = _find_gain_map(data, self.layout)
+        primary = _walk(data, self.layout, "primary", self.gain_map)
+        self.orientation = primary.orientation
+        self._items = primary.items
+        self._notes: list[str] = list(self.layout.notes)
+        gain_map_bytes = b""
+        if self.gain_map is not None:
+            secondary = _walk(self.gain_map.data, self.gain_map.layout, "gain map", None)
+            self._items.extend(secondary.items)
+            self._notes.extend(f"gain map: {note}" for note in self.gain_map.layout.notes)
+            if secondary.xmp_part is not None:
+                secondary.parts[secondary.xmp_part] = _binding_xmp(secondary, None)
+            gain_map_bytes = b"".join(secondary.parts)
+            self._notes.append("kept the HDR gain map (its metadata removed)")
+        if primary.xmp_part is not None:
+            size = len(gain_map_bytes) if self.gain_map else None
+            primary.parts[primary.xmp_part] = _binding_xmp(primary, size)
+        self._output = self._assemble(primary, gain_map_bytes)
+        kept = len(self.gain_map.data) if self.gain_map else 0
+        trailing = len(data) - self.layout.end_of_image - kept
         if trailing > 0:
             self._items.append(
                 MetadataItem("Trailer", "DataAfterEndOfImage", f"<{trailing} bytes>")
@@ -131,6 +271,22 @@ class JpegFile(ParsedFile):
             self._notes.append(f"removed {trailing} bytes after the end of the image")
         if self.orientation and self.orientation != 1:
             self._notes.append(f"kept Orientation={self.orientation} so the photo displays upright")
+
+    def _assemble(self, primary: _Stream, gain_map_bytes: bytes) -> bytes:
+        if self.gain_map is None or primary.mpf_part is None:
+            return b"".join(primary.parts) + gain_map_bytes
+        # The MPF index's own size does not depend on its values: place a blank one,
+        # measure, then write the real sizes and offsets.
+        parts = primary.parts
+        parts[primary.mpf_part] = _segment(0xE2, b"\x00" * gm.mpf_size(2))
+        header = sum(len(p) for p in parts[: primary.mpf_part]) + 4 + len(gm.MPF_ID)
+        primary_size = sum(len(p) for p in parts)
+        entries = [
+            gm.MpEntry(self.gain_map.primary_attribute, primary_size, 0),
+            gm.MpEntry(self.gain_map.attribute, len(gain_map_bytes), primary_size - header),
+        ]
+        parts[primary.mpf_part] = _segment(0xE2, gm.build_mpf(entries))
+        return b"".join(parts) + gain_map_bytes
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)
@@ -141,10 +297,17 @@ class JpegFile(ParsedFile):
     def essence(self) -> bytes:
         return jp.image_essence(self.data, self.layout)
 
+    def gain_map_essence(self) -> bytes | None:
+        if self.gain_map is None:
+            return None
+        return jp.image_essence(self.gain_map.data, self.gain_map.layout)
+
     def verify(self, cleaned: ParsedFile) -> None:
         assert isinstance(cleaned, JpegFile)
         if self.essence() != cleaned.essence():
             raise VerificationError("JPEG image data changed during cleaning")
+        if self.gain_map_essence() != cleaned.gain_map_essence():
+            raise VerificationError("the HDR gain map changed or was lost during cleaning")
         if self.orientation not in (None, 1) and self.orientation != cleaned.orientation:
             raise VerificationError("JPEG orientation was lost")
 
