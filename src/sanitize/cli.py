@@ -81,6 +81,14 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option("--keep-bookmarks", is_flag=True, help="Keep PDF bookmark titles."),
             click.option(
+                "--keep-hidden", is_flag=True, help="Keep hidden PPTX slides and XLSX sheets."
+            ),
+            click.option(
+                "--keep-forms",
+                is_flag=True,
+                help="Keep PDF forms fillable (values cleared) instead of flattening them.",
+            ),
+            click.option(
                 "--strip-tracking",
                 is_flag=True,
                 help="HTML: remove tracking parameters from links and tracking pixels.",
@@ -181,6 +189,8 @@ def _options(**kwargs: Any) -> Options:
         keep_notes=kwargs.get("keep_notes") or switches["keep_notes"],
         keep_annotations=kwargs.get("keep_annotations") or switches["keep_annotations"],
         keep_bookmarks=kwargs.get("keep_bookmarks") or switches["keep_bookmarks"],
+        keep_hidden=kwargs.get("keep_hidden", False),
+        keep_forms=kwargs.get("keep_forms", False),
         flatten=flatten,
         strip_tracking=kwargs.get("strip_tracking", False),
         dpi=kwargs.get("dpi", 150),

@@ -74,6 +74,11 @@ def is_kept_annotation(annotation: DictionaryObject, options: Options) -> bool:
     )
 
 
+def is_kept_widget(annotation: DictionaryObject, options: Options) -> bool:
+    """A form field's widget, kept with --keep-forms (its value and actions go)."""
+    return options.keep_forms and text(annotation.get("/Subtype")) == "/Widget"
+
+
 def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     items: list[MetadataItem] = []
     info = as_dict(reader.trailer.get("/Info"))
@@ -98,7 +103,7 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
             items.append(MetadataItem("PDF:Catalog", label, "present"))
     form = as_dict(catalog.get("/AcroForm"))
     if form is not None:
-        items.extend(_form_items(form))
+        items.extend(_form_items(form, options))
     if not options.keep_bookmarks:
         items.extend(_outline_items(catalog))
     items.extend(_layer_items(catalog))
@@ -137,7 +142,7 @@ def _file_name(spec: PdfObject) -> str:
     return text(spec_dict.get("/UF") or spec_dict.get("/F")) or "attachment"
 
 
-def _form_items(form: DictionaryObject) -> list[MetadataItem]:
+def _form_items(form: DictionaryObject, options: Options) -> list[MetadataItem]:
     items = []
     stack = [(field, "") for field in as_list(form.get("/Fields"))]
     seen = 0
@@ -148,12 +153,16 @@ def _form_items(form: DictionaryObject) -> list[MetadataItem]:
         if field is None:
             continue
         name = f"{prefix}.{text(field.get('/T'))}" if prefix else text(field.get("/T"))
-        if "/V" in field:
-            items.append(MetadataItem("PDF:Form", name or "field", short_text(text(field["/V"]))))
+        for key in ("/V", "/RV", "/I"):
+            if key in field:
+                value = short_text(text(field[key]))
+                items.append(MetadataItem("PDF:Form", name or "field", value))
+        if options.keep_forms and is_running_action(as_dict(field.get("/A"))):
+            items.append(MetadataItem("PDF:Form", name or "field", "JavaScript or other action"))
         stack.extend((kid, name) for kid in as_list(field.get("/Kids")))
     if "/XFA" in form:
         items.append(MetadataItem("PDF:Form", "XFA", "XML form data"))
-    if not items:
+    if not items and not options.keep_forms:
         items.append(MetadataItem("PDF:Form", "AcroForm", "interactive form"))
     return items
 
@@ -215,6 +224,8 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
                         )
                 continue
             if subtype == "Widget":
+                if options.keep_forms:
+                    continue  # the form's values are listed with the form
                 items.append(
                     MetadataItem(where, "FormWidget", text(annotation.get("/T")) or "field")
                 )

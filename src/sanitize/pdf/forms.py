@@ -9,6 +9,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     PdfObject,
@@ -16,6 +17,7 @@ from pypdf.generic import (
 )
 
 from sanitize.pdf.document import as_dict, as_list, resolve, text
+from sanitize.pdf.findings import is_running_action
 
 HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
 
@@ -155,3 +157,87 @@ def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: byte
     page[NameObject("/Contents")] = ArrayObject(
         [writer._add_object(before), *existing, writer._add_object(after)]
     )
+
+
+# Field keys that hold what someone typed or chose: the value, its rich-text form, the
+# selected options of a list.
+VALUE_KEYS = ("/V", "/RV", "/I")
+
+
+def _blank_appearance(writer: PdfWriter, widget: DictionaryObject) -> IndirectObject:
+    rect = [_number(v) for v in as_list(widget.get("/Rect"))]
+    width = abs(rect[2] - rect[0]) if len(rect) == 4 else 0.0
+    height = abs(rect[3] - rect[1]) if len(rect) == 4 else 0.0
+    blank = DecodedStreamObject()
+    blank.set_data(b"")
+    blank[NameObject("/Type")] = NameObject("/XObject")
+    blank[NameObject("/Subtype")] = NameObject("/Form")
+    blank[NameObject("/BBox")] = ArrayObject(
+        [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
+    )
+    return writer._add_object(blank)
+
+
+def _field_type(field: DictionaryObject) -> str:
+    """A field's type, inherited from its parents when the widget does not say."""
+    node: DictionaryObject | None = field
+    for _ in range(32):
+        if node is None:
+            break
+        if "/FT" in node:
+            return text(node.get("/FT"))
+        node = as_dict(node.get("/Parent"))
+    return ""
+
+
+def _fields(writer: PdfWriter) -> list[DictionaryObject]:
+    """Every field and widget: the form's tree, and the widgets the pages list."""
+    found: list[DictionaryObject] = []
+    seen: set[int] = set()
+    form = as_dict(writer.root_object.get("/AcroForm"))
+    stack = list(as_list(form.get("/Fields"))) if form is not None else []
+    for page in writer.pages:
+        for annotation in as_list(page.get("/Annots")):
+            widget = as_dict(annotation)
+            if widget is not None and text(widget.get("/Subtype")) == "/Widget":
+                stack.append(annotation)
+    while stack and len(found) < 100_000:
+        node = as_dict(stack.pop())
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        stack.extend(as_list(node.get("/Kids")))
+    return found
+
+
+def clear_forms(writer: PdfWriter) -> int:
+    """Keep the form fillable, empty: values removed, widgets drawn empty (checkboxes and
+    radio buttons off), the XFA form (which carries its own copy of the data) removed.
+    Returns how many values were cleared."""
+    cleared = 0
+    for node in _fields(writer):
+        for key in VALUE_KEYS:
+            if key in node:
+                del node[key]
+                cleared += 1
+        if text(node.get("/Subtype")) != "/Widget":
+            continue
+        if is_running_action(as_dict(node.get("/A"))):
+            del node["/A"]
+        kind = _field_type(node)
+        appearances = as_dict(node.get("/AP"))
+        if kind == "/Btn":
+            normal = as_dict(appearances.get("/N")) if appearances else None
+            if normal is not None and "/Off" in normal:
+                node[NameObject("/AS")] = NameObject("/Off")
+            elif "/AS" in node:
+                del node["/AS"]
+        elif appearances is not None:
+            node[NameObject("/AP")] = DictionaryObject(
+                {NameObject("/N"): _blank_appearance(writer, node)}
+            )
+    form = as_dict(writer.root_object.get("/AcroForm"))
+    if form is not None:
+        form.pop("/XFA", None)
+    return cleared

@@ -13,10 +13,12 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
     PdfObject,
     StreamObject,
 )
 
+from sanitize.errors import VerificationError
 from sanitize.options import Options
 from sanitize.pdf.document import as_dict, as_list, text
 from sanitize.pdf.findings import (
@@ -25,9 +27,10 @@ from sanitize.pdf.findings import (
     is_dct,
     is_kept_annotation,
     is_kept_link,
+    is_kept_widget,
     is_running_action,
 )
-from sanitize.pdf.forms import flatten_forms
+from sanitize.pdf.forms import clear_forms, flatten_forms
 from sanitize.pdf.layers import remove_hidden_layers
 
 KEYS_REMOVED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AA", "/Thumb", "/AF")
@@ -70,7 +73,7 @@ def _clean_annotations(writer: PdfWriter, options: Options) -> int:
                 for key in LINK_KEYS_REMOVED:
                     annotation.pop(key, None)
                 kept.append(ref)
-            elif is_kept_annotation(annotation, options):
+            elif is_kept_annotation(annotation, options) or is_kept_widget(annotation, options):
                 kept.append(ref)
             else:
                 removed += 1
@@ -97,41 +100,59 @@ def _scrub_objects(writer: PdfWriter, clean_jpeg: JpegCleanFunction) -> int:
     return jpegs
 
 
+def _target(writer: PdfWriter, ref: IndirectObject) -> PdfObject | None:
+    """The object a reference of the writer points at; None when it points nowhere: a slot
+    pypdf freed (the dropped /Info), a number past the end, or an object of another file
+    (a reference the copy did not carry over)."""
+    if ref.pdf is not writer or not 1 <= ref.idnum <= len(writer._objects):
+        return None
+    target: PdfObject | None = writer._objects[ref.idnum - 1]
+    return target
+
+
 def _canonical_order(writer: PdfWriter) -> list[int]:
     """Object numbers reachable from the catalog, in depth-first reading order."""
-    objects = writer._objects
     order: list[int] = []
     seen: set[int] = set()
-
-    def visit(obj: PdfObject | None) -> None:
-        stack = [obj]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, IndirectObject):
-                if current.pdf is not writer or current.idnum in seen:
-                    continue
-                seen.add(current.idnum)
-                order.append(current.idnum)
-                current = objects[current.idnum - 1]
-            if isinstance(current, DictionaryObject):
-                stack.extend(reversed(list(current.values())))
-            elif isinstance(current, ArrayObject):
-                stack.extend(reversed(list(current)))
-
-    visit(writer.root_object.indirect_reference)
+    stack: list[PdfObject | None] = [writer.root_object.indirect_reference]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, IndirectObject):
+            target = _target(writer, current)
+            if target is None or current.idnum in seen:
+                continue
+            seen.add(current.idnum)
+            order.append(current.idnum)
+            current = target
+        if isinstance(current, DictionaryObject):
+            stack.extend(reversed(list(current.values())))
+        elif isinstance(current, ArrayObject):
+            stack.extend(reversed(list(current)))
     return order
 
 
-def _renumber(writer: PdfWriter) -> None:
+def _renumber(writer: PdfWriter) -> int:
     """Keep only reachable objects (orphans of earlier revisions go) and number them
-    densely in reading order, so that cleaning a cleaned file gives identical bytes."""
+    densely in reading order, so that cleaning a cleaned file gives identical bytes.
+    A reference to an object that is gone (removed, freed, never there) becomes null, as
+    a reader treats it. Returns how many such references were replaced."""
     objects = writer._objects
     order = _canonical_order(writer)
     new_number = {old: index for index, old in enumerate(order, start=1)}
+    done: set[int] = set()  # containers shared by two objects are renumbered once
+    nulled = 0
 
     def remap(value: PdfObject | None) -> PdfObject | None:
-        if isinstance(value, IndirectObject) and value.pdf is writer:
-            return IndirectObject(new_number[value.idnum], 0, writer)
+        nonlocal nulled
+        if isinstance(value, IndirectObject):
+            if value.pdf is writer and value.idnum in new_number:
+                return IndirectObject(new_number[value.idnum], 0, writer)
+            nulled += 1
+            return NullObject()
+        if isinstance(value, (DictionaryObject, ArrayObject)):
+            if id(value) in done:
+                return value
+            done.add(id(value))
         if isinstance(value, DictionaryObject):
             for key, item in list(value.items()):
                 value[key] = remap(item)
@@ -140,16 +161,36 @@ def _renumber(writer: PdfWriter) -> None:
                 value[index] = remap(item)
         return value
 
-    kept = [objects[old - 1] for old in order]
-    for obj in kept:
-        remap(obj)
+    kept: list[PdfObject | None] = [objects[old - 1] for old in order]
     for number, obj in enumerate(kept, start=1):
-        if obj is None:
-            # A reference to a slot pypdf freed (the dropped /Info, when the catalog also
-            # points at it): still the internal error it always was, now with its cause.
-            raise RuntimeError(f"object {order[number - 1]} is referenced but was freed")
+        if obj is None:  # _canonical_order never follows a reference to a freed slot
+            raise VerificationError(f"object {order[number - 1]} was freed")
+        remap(obj)
         obj.indirect_reference = IndirectObject(number, 0, writer)
     writer._objects = kept
+    return nulled
+
+
+def verify_references(writer: PdfWriter) -> None:
+    """Every reference the rewrite leaves points at an object that exists in the output."""
+    objects = writer._objects
+    stack: list[PdfObject | None] = list(objects)
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, IndirectObject):
+            if _target(writer, current) is None:
+                raise VerificationError(
+                    f"the rewritten PDF refers to object {current.idnum}, which does not exist"
+                )
+            continue
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, DictionaryObject):
+            stack.extend(current.values())
+        elif isinstance(current, ArrayObject):
+            stack.extend(current)
 
 
 def _write(writer: PdfWriter) -> bytes:
@@ -171,9 +212,14 @@ def rewrite(
 ) -> tuple[bytes, list[str]]:
     notes: list[str] = []
     writer = PdfWriter(clone_from=reader)
-    drawn, widgets = flatten_forms(writer)
-    if widgets:
-        notes.append(f"flattened the form: {drawn} field appearance(s) drawn into the pages")
+    if options.keep_forms:
+        cleared = clear_forms(writer)
+        if "/AcroForm" in writer.root_object:
+            notes.append(f"kept the form fillable (--keep-forms): {cleared} field value(s) cleared")
+    else:
+        drawn, widgets = flatten_forms(writer)
+        if widgets:
+            notes.append(f"flattened the form: {drawn} field appearance(s) drawn into the pages")
     hidden_layers, _ = remove_hidden_layers(writer)
     if hidden_layers:
         notes.append(f"removed the content of {hidden_layers} hidden layer(s)")
@@ -185,5 +231,8 @@ def rewrite(
     if jpegs:
         notes.append(f"removed metadata from {jpegs} embedded JPEG image(s) without re-encoding")
     writer._info = None  # no Info dictionary, and so no producer string of ours
-    _renumber(writer)
+    nulled = _renumber(writer)
+    if nulled:
+        notes.append(f"{nulled} reference(s) to removed or missing objects set to null")
+    verify_references(writer)
     return _write(writer), notes
