@@ -6,10 +6,10 @@ from sanitize import catalog
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
-from sanitize.formats.chunks import inflate_capped, png_chunk, png_chunks
+from sanitize.formats.chunks import Chunk, inflate_capped, png_chunk, png_chunks
 from sanitize.formats.tiff_ifd import build_orientation_exif, summarize_exif
 from sanitize.formats.values import bytes_text
-from sanitize.formats.xmp import xmp_properties
+from sanitize.formats.xmp import xmp_orientation, xmp_properties
 from sanitize.report import MetadataItem
 
 DISPLAY_CHUNKS = {
@@ -34,7 +34,8 @@ DISPLAY_CHUNKS = {
 PIXEL_CHUNKS = {b"IHDR", b"PLTE", b"IDAT", b"tRNS", b"acTL", b"fcTL", b"fdAT"}
 
 
-def _text_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
+def _text(type_: bytes, payload: bytes) -> tuple[str, bytes | None]:
+    """A text chunk's keyword and text (None when its compressed text is unreadable)."""
     keyword, _, rest = payload.partition(b"\x00")
     name = bytes_text(keyword) or "Text"
     try:
@@ -49,6 +50,13 @@ def _text_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
             if compressed:
                 text = inflate_capped(text)
     except (CorruptFileError, LimitExceededError):
+        return name, None
+    return name, text
+
+
+def _text_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
+    name, text = _text(type_, payload)
+    if text is None:
         return [MetadataItem(f"PNG:{type_.decode()}", name, "<unreadable compressed text>")]
     if name == "XML:com.adobe.xmp":
         return [MetadataItem("XMP", f, v) for f, v in xmp_properties(text)]
@@ -66,6 +74,16 @@ def _chunk_items(type_: bytes, payload: bytes) -> list[MetadataItem]:
         stamp = f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}"
         return [MetadataItem("PNG:tIME", "ModifyDate", stamp)]
     return [MetadataItem(f"PNG:{bytes_text(type_)}", "Chunk", f"<{len(payload)} bytes>")]
+
+
+def _xmp_orientation(data: bytes, chunks: list[Chunk]) -> int | None:
+    """The orientation of the first XMP packet, for a PNG whose eXIf gives none."""
+    for chunk in chunks:
+        if chunk.type in (b"tEXt", b"zTXt", b"iTXt"):
+            name, text = _text(chunk.type, data[chunk.data_start : chunk.data_end])
+            if name == "XML:com.adobe.xmp" and text is not None:
+                return xmp_orientation(text)
+    return None
 
 
 def _canonical_exif(payload: bytes) -> bytes | None:
@@ -86,9 +104,30 @@ class PngFile(ParsedFile):
         self.pixels = [data[c.start : c.end] for c in chunks if c.type in PIXEL_CHUNKS]
         self._items: list[MetadataItem] = []
         self._notes: list[str] = []
+        first_exif = next((c for c in chunks if c.type == b"eXIf"), None)
+        self.orientation = (
+            summarize_exif(data[first_exif.data_start : first_exif.data_end]).orientation
+            if first_exif
+            else None
+        )
+        # Viewers that honour an orientation only found in XMP would show the image
+        # turned once the XMP goes: it moves to a minimal eXIf, the form PNG readers
+        # (browsers among them) take. EXIF, when it names one, wins as it does for them.
+        carried = None
+        if self.orientation is None:
+            carried = _xmp_orientation(data, chunks)
+            self.orientation = carried
         parts = [data[:8]]
         exif_done = False
         for chunk in chunks:
+            if chunk.type == b"IDAT" and carried and carried != 1:
+                # eXIf must come before the image data: written once, here.
+                parts.append(png_chunk(b"eXIf", build_orientation_exif(carried)))
+                carried = None
+                self._notes.append(
+                    f"kept the XMP Orientation={self.orientation} as a minimal eXIf chunk "
+                    "so the image displays upright"
+                )
             if chunk.type in DISPLAY_CHUNKS:
                 parts.append(data[chunk.start : chunk.end])
                 continue
@@ -122,6 +161,8 @@ class PngFile(ParsedFile):
             raise VerificationError("the cleaned file is not a PNG")
         if self.pixels != cleaned.pixels:
             raise VerificationError("PNG image data changed during cleaning")
+        if self.orientation not in (None, 1) and self.orientation != cleaned.orientation:
+            raise VerificationError("PNG orientation was lost")
 
 
 class PngCleaner(Cleaner):

@@ -44,3 +44,24 @@ def xmp_properties(packet: bytes) -> list[tuple[str, str]]:
     if not found:
         found.append(("XMPPacket", f"<{len(packet)} bytes>"))
     return found[:MAX_ITEMS]
+
+
+TIFF_NS = "http://ns.adobe.com/tiff/1.0/"
+
+
+def xmp_orientation(packet: bytes) -> int | None:
+    """The ``tiff:Orientation`` an XMP packet gives (1-8), if any and readable."""
+    start = packet.find(b"<")
+    try:
+        root = parse_xml(packet[start:] if start >= 0 else packet, "XMP")
+    except CorruptFileError:
+        return None
+    for description in root.iter(f"{{{RDF}}}Description"):
+        value = description.get(f"{{{TIFF_NS}}}Orientation")
+        if value is None:
+            child = description.find(f"{{{TIFF_NS}}}Orientation")
+            value = "".join(texts_of(child)) if child is not None else None
+        if value is not None:
+            value = value.strip()
+            return int(value) if value in ("1", "2", "3", "4", "5", "6", "7", "8") else None
+    return None
