@@ -24,7 +24,7 @@ from sanitize.errors import (
 from sanitize.formats.isobmff import Box, Reader, box, boxes, free_box
 from sanitize.formats.tiff_ifd import summarize_exif
 from sanitize.formats.values import bytes_text
-from sanitize.formats.xmp import xmp_properties
+from sanitize.formats.xmp import xmp_orientation, xmp_properties
 from sanitize.report import MetadataItem
 
 METADATA_ITEM_TYPES = {b"Exif", b"mime", b"uri "}
@@ -275,6 +275,18 @@ class HeicFile(ParsedFile):
         # A meta box that cannot be rewritten stops cleaning, not listing: the error is
         # kept for clean() to raise, as inspecting such a file always worked.
         self._notes: list[str] = []
+        # HEIF readers (libheif, libavif, browsers, Apple's) orient an image by its irot/imir
+        # properties, kept as they are, and ignore EXIF and XMP orientation: moving an XMP
+        # orientation into irot would turn the picture for all of them. Say so instead.
+        for item in self.meta.items.values():
+            if item.type == b"mime" and b"xml" in item.content_type:
+                orientation = xmp_orientation(_payload(data, item))
+                if orientation and orientation != 1:
+                    self._notes.append(
+                        f"the XMP said Orientation={orientation}; HEIF readers follow the "
+                        "image's own irot/imir properties (kept), so it displays as before"
+                    )
+                break
         self._output = b""
         self._error: BaseException | None = None
         try:

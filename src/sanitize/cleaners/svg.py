@@ -43,12 +43,55 @@ EDITOR_NAMESPACES = {
     "http://www.vectornator.io": "vectornator",
     "http://www.corel.com/coreldraw/odg": "corel",
 }
-# Titles and descriptions written by tools or naming their author.
-CREDIT = re.compile(
-    r"created (with|by)|generated (with|by)|made (with|by)|\bauthor\b|\bdesigned by\b|©|\(c\)|"
-    r"copyright|[\w.+-]+@[\w-]+\.[\w.]+|\bby [A-Z][a-z]+",
+# A <title> or <desc> is kept when it describes the drawing (screen readers announce
+# it); it goes when it is one of what tools and people leave behind instead:
+# - a file name or path ("logo-final-v3.ai", "C:\\Users\\anna\\logo.svg");
+_FILE_NAME = re.compile(
+    r"^\S[^\n]{0,120}\.(?:svg|svgz|ai|eps|pdf|png|jpe?g|gif|webp|tiff?|psd|sketch|fig|xd|"
+    r"cdr|afdesign|vsdx?|drawio|odg|indd)$|^(?:file:|/|~/|[A-Za-z]:[\\/]|\\\\)",
     re.IGNORECASE,
 )
+# - a tool's signature or the editor that made it ("Created with Sketch." says it in words);
+_TOOLS = re.compile(
+    r"\b(?:inkscape|illustrator|sketchtool|figma|coreldraw|corel|affinity|boxy svg|"
+    r"vectornator|linearity|gravit|draw\.io|diagrams\.net|visio|libreoffice|openoffice|"
+    r"adobe|canva|penpot|svgedit|method draw|graphviz|matplotlib|plotly|mermaid)\b|"
+    r"\b(?:created|generated|made|exported) (?:with|by|in|using)\b",
+    re.IGNORECASE,
+)
+# - an editor's default name for an unnamed template ("Artboard 1", "Untitled-2");
+_TEMPLATE = re.compile(
+    r"^(?:artboard|untitled|layer|calque|ebene|capa|page|frame|group|slice|symbol|"
+    r"template|drawing|dessin|zeichnung|sans titre|unbenannt|sin título|image|icon)"
+    r"(?:[\s_-]*\d+)?(?:\s+copy(?:\s+\d+)?)?$",
+    re.IGNORECASE,
+)
+# - a person: an e-mail address, a handle, a credit or copyright line.
+_PERSON = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}|©|\(c\)|\bcopyright\b|\bauthor\b|"
+    r"\b(?:designed|drawn|illustrated|photographed) by\b",
+    re.IGNORECASE,
+)
+# "by Anna", not "by night": the name's capital letter is what tells them apart.
+_CREDIT = re.compile(r"\b(?:[Bb]y|[Pp]ar|[Vv]on|[Pp]or|[Dd]i) [A-ZÀ-Ý][a-zà-ÿ]+")
+
+
+def tool_or_person(text: str) -> str | None:
+    """Why a title or description names a file, tool, template or person, or None."""
+    stripped = " ".join(text.split())
+    if not stripped:
+        return None
+    if _FILE_NAME.search(stripped):
+        return "file name"
+    if _TOOLS.search(stripped):
+        return "tool"
+    if _TEMPLATE.match(stripped):
+        return "template name"
+    if _PERSON.search(stripped) or _CREDIT.search(stripped):
+        return "person"
+    return None
+
+
 GEOMETRY = ("width", "height", "viewBox")
 LOCAL_PATH = re.compile(r"^(file:|/Users/|/home/|[A-Za-z]:[\\/])")
 
@@ -119,7 +162,7 @@ class SvgScrub:
                         element.set(name, cleaned)
         for element in list(root.iter(f"{{{SVG}}}title", f"{{{SVG}}}desc")):
             text = text_of(element)
-            if CREDIT.search(text):
+            if tool_or_person(text):
                 self.record("SVG", etree.QName(element).localname, text)
                 _drop(element)
         etree.cleanup_namespaces(root, keep_ns_prefixes=["xlink"])
