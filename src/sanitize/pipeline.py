@@ -192,6 +192,8 @@ def _process(
             if any(replacements):
                 output = context.call(cleaner, staged.redact, replacements)
                 final = context.reopen_clean(cleaner, output, kind)
+                replaced = sum(len(found) for found in replacements)
+                report.notes.append(f"replaced {replaced} sensitive item(s) in the text")
         elif report.findings:
             report.notes.append(f"redaction is not supported for {kind} files: text only flagged")
     changed = output != data
@@ -201,10 +203,10 @@ def _process(
         # whose text holds sensitive items is "flagged", never "clean". Its text can differ
         # from the input's: a flattened form draws its filled values into the page.
         kept = scanner.findings(context.call(cleaner, final.text_parts))
+        report.findings = kept  # for clean: what the written copy still shows
         if kept:
             report.status = "flagged"
             report.kept = len(kept)
-            report.findings = kept  # what the written copy still shows
     _notices(report, scanner)
 
     destination = output_path(target, options)

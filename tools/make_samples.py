@@ -11,8 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "samples"  # the folder the README's first command cleans
+sys.path.insert(0, str(ROOT / "tests"))
 
 import dirty  # noqa: E402
 
