@@ -49,7 +49,10 @@ def run(
     tasks = [(target, command, options) for target in targets]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:
-            for result in pool.map(_process_one, tasks, chunksize=1):
+            # Chunks of a few files per task: fewer round trips for batches of small photos,
+            # still enough tasks to keep every worker busy to the end.
+            chunk = max(1, min(16, len(tasks) // (workers * 4)))
+            for result in pool.map(_process_one, tasks, chunksize=chunk):
                 report.files.append(result)
                 if progress:
                     progress(result)
