@@ -6,6 +6,7 @@ from sanitize import catalog
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
+from sanitize.formats.audio_tags import Tag, id3v2_header, tag_items, trailing_tags
 from sanitize.formats.values import bytes_text, short_text
 from sanitize.report import MetadataItem
 
@@ -13,12 +14,71 @@ KEPT_BLOCKS = {0: "STREAMINFO", 3: "SEEKTABLE", 5: "CUESHEET"}
 BLOCK_NAMES = {1: "PADDING", 2: "APPLICATION", 4: "VORBIS_COMMENT", 6: "PICTURE"}
 
 
+def _picture_length(data: bytes, start: int) -> int | None:
+    """The length a PICTURE block's own fields add up to, or None if they do not fit.
+
+    Its fields say how long the MIME type, the description and the image are, so a reader
+    that walks them (as FLAC readers do) needs no block size: some taggers wrote a wrong
+    one, and the next block is where the fields end.
+    """
+    pos = start + 4  # picture type
+    for _ in range(2):  # MIME type, then description: a 32-bit length and the bytes
+        if pos + 4 > len(data):
+            return None
+        pos += 4 + int.from_bytes(data[pos : pos + 4], "big")
+    pos += 16  # width, height, depth, colours
+    if pos + 4 > len(data):
+        return None
+    pos += 4 + int.from_bytes(data[pos : pos + 4], "big")
+    return pos - start if pos <= len(data) else None
+
+
+def _chain_ends(data: bytes, pos: int) -> bool:
+    """Whether metadata blocks starting at ``pos`` lead, size after size, to the last one
+    and then to an audio frame (sync code 0xFFF8 or 0xFFF9) or the end of the file."""
+    for _ in range(10_000):
+        if pos + 4 > len(data):
+            return False
+        header, length = data[pos], int.from_bytes(data[pos + 1 : pos + 4], "big")
+        if header & 0x7F in (0, 127):  # a second STREAMINFO, or the invalid type
+            return False
+        pos += 4 + length
+        if header & 0x80:
+            return pos == len(data) or data[pos : pos + 2] in (b"\xff\xf8", b"\xff\xf9")
+    return False
+
+
+def _block_end(data: bytes, type_: int, pos: int, length: int, last: bool) -> int:
+    """Where a block really ends: its declared size, unless that leads nowhere and the
+    fields of a PICTURE block lead to the next block."""
+    end = pos + 4 + length
+    if type_ != 6:
+        return end
+    declared_ok = (
+        end == len(data) or data[end : end + 2] in (b"\xff\xf8", b"\xff\xf9")
+        if last
+        else _chain_ends(data, end)
+    )
+    if declared_ok:
+        return end
+    real = _picture_length(data, pos + 4)
+    if real is None or real == length:
+        return end
+    fixed = pos + 4 + real
+    fits = (
+        data[fixed : fixed + 2] in (b"\xff\xf8", b"\xff\xf9") if last else _chain_ends(data, fixed)
+    )
+    return fixed if fits else end
+
+
 def _blocks(data: bytes) -> tuple[int, list[tuple[int, int, int]], int]:
     """(start of 'fLaC', [(type, start, end)], start of audio frames)."""
     start = 0
-    if data.startswith(b"ID3"):  # some encoders put an ID3v2 tag first
-        start = 10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big")
-    if data[start : start + 4] != b"fLaC":
+    if data.startswith(b"ID3"):  # some taggers put an ID3v2 tag first
+        start = id3v2_header(data, 0) or 0
+        if data[start : start + 4] != b"fLaC":  # a size that does not lead to the stream
+            start = data.find(b"fLaC", 10, 10 + (1 << 24))
+    if start < 0 or data[start : start + 4] != b"fLaC":
         raise CorruptFileError("not a FLAC stream")
     pos = start + 4
     found: list[tuple[int, int, int]] = []
@@ -28,7 +88,7 @@ def _blocks(data: bytes) -> tuple[int, list[tuple[int, int, int]], int]:
                 "broken FLAC metadata"
             )
         header, length = data[pos], int.from_bytes(data[pos + 1 : pos + 4], "big")
-        end = pos + 4 + length
+        end = _block_end(data, header & 0x7F, pos, length, bool(header & 0x80))
         if end > len(data):
             raise CorruptFileError("truncated FLAC metadata block")
         found.append((header & 0x7F, pos, end))
@@ -58,7 +118,11 @@ class FlacFile(ParsedFile):
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         start, blocks, self.audio = _blocks(data)
-        self._items = [MetadataItem("ID3v2", "Tag", f"<{start} bytes>")] if start else []
+        # An ID3v2 tag before the stream and ID3v1/APEv2 tags after it: taggers made for
+        # MP3 put them there, and FLAC readers skip them.
+        self._items = tag_items(data, Tag("ID3v2", 0, start)) if start else []
+        after = trailing_tags(data, self.audio, len(data))
+        self.audio_end = after[-1].start if after else len(data)
         self.kept: list[tuple[int, int, int]] = []  # (type, start, end) of the blocks kept
         for type_, block_start, end in blocks:
             if type_ in KEPT_BLOCKS:
@@ -78,9 +142,8 @@ class FlacFile(ParsedFile):
                         f"<{len(payload)} bytes>" if type_ != 2 else bytes_text(payload[:4]),
                     )
                 )
-        self.id3v1 = data[-128:-125] == b"TAG"
-        if self.id3v1:
-            self._items.append(MetadataItem("ID3v1", "Tag", "<128 bytes>"))
+        for tag in reversed(after):
+            self._items.extend(tag_items(data, tag))
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)
@@ -94,21 +157,29 @@ class FlacFile(ParsedFile):
         for index, (type_, start, end) in enumerate(self.kept):
             last = 0x80 if index == len(self.kept) - 1 else 0
             parts.append(bytes([type_ | last]) + data[start + 1 : end])
-        tail = len(data) - 128 if self.id3v1 else len(data)
-        parts.append(data[self.audio : tail])
+        parts.append(data[self.audio : self.audio_end])
         return CleanResult(b"".join(parts))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, FlacFile):
             raise VerificationError("the cleaned file is not a FLAC stream")
-        frames = memoryview(cleaned.data)[cleaned.audio :]
-        if memoryview(self.data)[self.audio : self.audio + len(frames)] != frames:
+        # What a person hears: the same stream description (sample rate, channels, total
+        # samples, so the duration) and the same frames, byte for byte and to the last one.
+        if self.streaminfo() != cleaned.streaminfo():
+            raise VerificationError("FLAC stream description changed during cleaning")
+        frames = memoryview(cleaned.data)[cleaned.audio : cleaned.audio_end]
+        if memoryview(self.data)[self.audio : self.audio_end] != frames:
             raise VerificationError("FLAC audio frames changed during cleaning")
+
+    def streaminfo(self) -> bytes:
+        found = [(start, end) for type_, start, end in self.kept if type_ == 0]
+        return self.data[found[0][0] + 4 : found[0][1]] if found else b""
 
 
 class FlacCleaner(Cleaner):
     name = "flac"
     kinds = catalog.kinds_of("flac")
+    version = "2"
 
     def open(self, data: bytes, kind: str, context: Context) -> FlacFile:
         return FlacFile(data, kind, context)

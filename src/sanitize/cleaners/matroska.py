@@ -17,6 +17,7 @@ INFO, TRACKS, TRACK_ENTRY = 0x1549A966, 0x1654AE6B, 0xAE
 TAGS, CHAPTERS, ATTACHMENTS, ATTACHED_FILE = 0x1254C367, 0x1043A770, 0x1941A469, 0x61A7
 SEEK_HEAD, SEEK, SEEK_ID, SEEK_POSITION = 0x114D9B74, 0x4DBB, 0x53AB, 0x53AC
 VOID = 0xEC
+TIMESTAMP_SCALE, DURATION = 0x2AD7B1, 0x4489
 # Strings emptied in place (zero bytes are valid padding in EBML strings).
 EMPTIED = {
     0x7BA9: "Title",
@@ -64,6 +65,9 @@ class MatroskaFile(ParsedFile):
         self.voids: list[ebml.Element] = []
         # The audio and video blocks, which verify compares with the cleaned file's.
         self.clusters: list[ebml.Element] = []
+        # What decoding needs besides the blocks (codecs, their private data, sizes, the
+        # timestamp scale and duration): the bytes of those elements, compared by verify.
+        self.playback: list[bytes] = []
         top = ebml.children(data, 0, len(data))
         if not top or top[0].id != 0x1A45DFA3:
             raise CorruptFileError("not a Matroska/WebM file (no EBML header)")
@@ -96,6 +100,8 @@ class MatroskaFile(ParsedFile):
             )
         ):
             raise VerificationError("audio or video blocks changed during cleaning")
+        if self.playback != cleaned.playback:
+            raise VerificationError("track settings or duration changed during cleaning")
 
     def _segment(self, segment: ebml.Element) -> None:
         data = self.data
@@ -110,6 +116,11 @@ class MatroskaFile(ParsedFile):
                 for entry in ebml.children(data, element.data_start, element.end):
                     if entry.id == TRACK_ENTRY:
                         self._strings_in(entry, "Matroska:Track")
+                        self.playback.extend(
+                            data[child.start : child.end]
+                            for child in ebml.children(data, entry.data_start, entry.end)
+                            if child.id not in EMPTIED
+                        )
             elif element.id == TAGS:
                 names = _strings(data, element, 0x45A3)
                 values = _strings(data, element, 0x4487)
@@ -155,6 +166,8 @@ class MatroskaFile(ParsedFile):
     def _info(self, info: ebml.Element) -> None:
         for child in ebml.children(self.data, info.data_start, info.end):
             payload = self.data[child.data_start : child.end]
+            if child.id in (TIMESTAMP_SCALE, DURATION):
+                self.playback.append(self.data[child.start : child.end])
             if child.id in EMPTIED and payload.strip(b"\x00"):
                 self._items.append(
                     MetadataItem("Matroska:Info", EMPTIED[child.id], bytes_text(payload))
@@ -191,6 +204,7 @@ class MatroskaFile(ParsedFile):
 class MatroskaCleaner(Cleaner):
     name = "matroska"
     kinds = catalog.kinds_of("matroska")
+    version = "2"
 
     def open(self, data: bytes, kind: str, context: Context) -> MatroskaFile:
         return MatroskaFile(data, kind, context)

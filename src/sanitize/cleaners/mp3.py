@@ -1,107 +1,96 @@
-"""MP3: ID3v1, ID3v2 and APEv2 tags (with cover art) out; the audio frames are untouched."""
+"""MP3 (and AAC in ADTS framing): ID3v2, ID3v1, APEv2 and Lyrics3 tags out; the audio frames
+are kept byte for byte, the Xing/LAME info frame included (players read gapless data and the
+length of VBR files from it).
+
+The tags are found by their own structures (sanitize.formats.audio_tags) and the audio by
+its frames (sanitize.formats.mpeg_audio), as a decoder finds it: an ID3v2 tag whose header
+declares more bytes than follow ends where the audio really starts, not at the end of the
+file. mutagen reads the fields of each tag from the exact bytes found.
+"""
 
 from __future__ import annotations
 
-import io
-
 from sanitize import catalog
 from sanitize.cleaners.base import CleanResult, MutagenCleaner, ParsedFile
-from sanitize.context import PARSE_ERRORS, Context
-from sanitize.errors import CorruptFileError, VerificationError
-from sanitize.formats.values import short_text
+from sanitize.context import Context
+from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
+from sanitize.formats import mpeg_audio
+from sanitize.formats.audio_tags import MAX_TAGS, Tag, id3v2_header, tag_items, trailing_tags
 from sanitize.report import MetadataItem
 
-# What cutting the tags may raise on a broken file, held back until ``clean``.
-CUT_ERRORS: tuple[type[BaseException], ...] = (CorruptFileError, *PARSE_ERRORS)
 
+def leading_tags(data: bytes) -> list[Tag]:
+    """The ID3v2 tags at the start, each ending where the next tag or the audio begins.
 
-def _tags(data: bytes) -> list[MetadataItem]:
-    import mutagen.apev2
-    import mutagen.id3
-
-    items: list[MetadataItem] = []
-    try:
-        id3 = mutagen.id3.ID3(io.BytesIO(data))  # type: ignore[no-untyped-call]
-    except mutagen.id3.ID3NoHeaderError:
-        id3 = None
-    except mutagen.MutagenError as exc:
-        raise CorruptFileError(f"unreadable ID3 tag: {exc}") from exc
-    for frame in id3.values() if id3 else []:  # type: ignore[no-untyped-call]
-        items.append(MetadataItem("ID3v2", frame.FrameID, short_text(frame.pprint())))
-    try:
-        ape = mutagen.apev2.APEv2(io.BytesIO(data))  # type: ignore[no-untyped-call]
-        items.extend(
-            MetadataItem("APEv2", key, short_text(str(value)))
-            for key, value in ape.items()  # type: ignore[no-untyped-call]
+    A declared size is believed when the audio (or another tag, or the end of the file)
+    follows it. Otherwise (a size longer than the file, or junk after the tag), the tag
+    runs to the first position where a decoder would find audio: reading the declared
+    size would take the whole song for a tag, and cutting it would leave nothing.
+    """
+    found: list[Tag] = []
+    pos = 0
+    while (size := id3v2_header(data, pos)) is not None:
+        if len(found) >= MAX_TAGS:
+            raise LimitExceededError("too many ID3v2 tags")
+        end = pos + size
+        believed = end <= len(data) and (
+            end == len(data)
+            or id3v2_header(data, end) is not None
+            or mpeg_audio.sync_at(data, end, len(data))
         )
-    except mutagen.apev2.APENoHeaderError:
-        pass
-    except mutagen.MutagenError as exc:
-        raise CorruptFileError(f"unreadable APE tag: {exc}") from exc
-    if data[-128:-125] == b"TAG":
-        fields = data[-125:-95].rstrip(b"\x00 ").decode("latin-1")
-        items.append(MetadataItem("ID3v1", "Title", fields or "<empty>"))
-    if data.startswith(b"ID3") and not items:
-        items.append(MetadataItem("ID3v2", "Tag", "empty tag"))
-    return items
-
-
-def _untagged(data: bytes) -> bytes:
-    """``data`` without its tags, cut by mutagen's own tag finders."""
-    import mutagen.apev2
-    import mutagen.id3
-
-    buffer = io.BytesIO(data)
-    try:
-        mutagen.apev2.delete(buffer)  # before ID3v1, which may follow the APE tag
-        mutagen.id3.delete(buffer, delete_v1=True, delete_v2=True)
-    except mutagen.MutagenError as exc:
-        raise CorruptFileError(f"cannot remove MP3 tags: {exc}") from exc
-    cleaned = buffer.getvalue()
-    while cleaned.startswith(b"ID3"):  # a second, stacked ID3v2 tag
-        size = int.from_bytes(bytes(b & 0x7F for b in cleaned[6:10]), "big")
-        cleaned = cleaned[10 + size + (10 if cleaned[5] & 0x10 else 0) :]
-    return cleaned
+        if not believed:
+            # Search after the declared end when it is in the file (junk or a size too
+            # short), else right after the header (a size longer than the file).
+            sync = mpeg_audio.find_sync(data, end if end <= len(data) else pos + 10, len(data))
+            end = min(end, len(data)) if sync is None else sync
+        found.append(Tag("ID3v2", pos, end))
+        pos = end
+    return found
 
 
 class Mp3File(ParsedFile):
-    """The tags read and the tags cut, both when the file is opened.
-
-    mutagen reads the tags and finds them again to cut them: two passes of one library over
-    the same bytes, done together here so that what is listed and what is cut come from one
-    opening of the file.
-    """
+    """One walk finds the tags at both ends and counts the frames between them."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
-        self._items = _tags(data)
-        # Tags that can be listed but not cut fail ``clean`` only, as they always did:
-        # ``show`` still lists them. The error is raised again, as it was, by ``clean``.
-        self._cleaned: bytes | BaseException
-        try:
-            self._cleaned = _untagged(data)
-        except CUT_ERRORS as exc:
-            self._cleaned = exc
+        self.tags = leading_tags(data)
+        self.audio_start = self.tags[-1].end if self.tags else 0
+        after = trailing_tags(data, self.audio_start, len(data))
+        self.audio_end = after[-1].start if after else len(data)
+        self.tags.extend(reversed(after))
+        self.stream = mpeg_audio.stream(data, self.audio_start, self.audio_end)
+        self._items = [item for tag in self.tags for item in tag_items(data, tag)]
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)
 
     def clean(self) -> CleanResult:
-        if isinstance(self._cleaned, BaseException):
-            raise self._cleaned
-        return CleanResult(self._cleaned)
+        # Raised here, not when opening: the tags of such a file can still be listed.
+        if not self.stream.frames:
+            raise CorruptFileError("no MPEG audio frames found")
+        notes = [f"removed {len(self.tags)} tag(s)"] if self.tags else []
+        return CleanResult(self.data[self.audio_start : self.audio_end], notes)
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, Mp3File):
             raise VerificationError("the cleaned file is not an MP3 file")
-        # Only tags at either end are cut: the audio is one untouched run of the original.
-        if not cleaned.data or cleaned.data not in self.data:
+        # What a person hears: as many frames and decoded samples, at the same rate.
+        if cleaned.stream != self.stream:
+            raise VerificationError(
+                f"MP3 audio changed during cleaning ({self.stream.frames} frames, "
+                f"{self.stream.duration:.2f} s before; {cleaned.stream.frames} frames, "
+                f"{cleaned.stream.duration:.2f} s after)"
+            )
+        # And the very bytes: only the tags around the audio were cut.
+        audio = memoryview(self.data)[self.audio_start : self.audio_end]
+        if memoryview(cleaned.data)[cleaned.audio_start : cleaned.audio_end] != audio:
             raise VerificationError("MP3 audio frames changed during cleaning")
 
 
 class Mp3Cleaner(MutagenCleaner):
     name = "mp3"
     kinds = catalog.kinds_of("mp3")
+    version = "2"
 
     def open(self, data: bytes, kind: str, context: Context) -> Mp3File:
         return Mp3File(data, kind, context)

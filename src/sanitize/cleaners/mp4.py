@@ -79,13 +79,28 @@ def _metadata_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
     return found
 
 
-def _blank_samples(data: bytes, stbl: Box) -> list[tuple[int, int]]:
-    """Samples of a track that still hold something."""
+def _blank_samples(data: bytes, stbl: Box, media: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Samples of a track that still hold something (in the media data only: a table that
+    points into the movie header must not make cleaning write there)."""
     return [
         (o, s)
         for o, s in qt.sample_ranges(data, stbl)
-        if o + s <= len(data) and data[o : o + s].strip(b"\x00")
+        if qt.in_media(media, o, s) and data[o : o + s].strip(b"\x00")
     ]
+
+
+def _tracks(data: bytes, located: list[qt.Located]) -> list[tuple[Box, bytes]]:
+    """(stsd box, handler type) of every track."""
+    found: list[tuple[Box, bytes]] = []
+    for item in located:
+        if item.box.type != b"trak":
+            continue
+        inner = list(qt.walk_from(data, item.box))
+        hdlr = next((b for b in inner if b.type == b"hdlr"), None)
+        stsd = next((b for b in inner if b.type == b"stsd"), None)
+        if hdlr is not None and stsd is not None:
+            found.append((stsd, qt.handler_type(data, hdlr)))
+    return found
 
 
 def _chapter_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
@@ -110,10 +125,12 @@ def _chapter_tracks(data: bytes, located: list[qt.Located]) -> list[Box]:
     return [stbl_by_id[i] for i in sorted(chapter_ids) if i in stbl_by_id]
 
 
-def _chapter_titles(data: bytes, stbl: Box) -> list[tuple[int, int, str]]:
+def _chapter_titles(
+    data: bytes, stbl: Box, media: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
     titles: list[tuple[int, int, str]] = []
     for offset, size in qt.sample_ranges(data, stbl):
-        if offset + size > len(data) or size < 2:
+        if not qt.in_media(media, offset, size) or size < 2:
             continue
         length = int.from_bytes(data[offset : offset + 2], "big")
         text = data[offset + 2 : offset + 2 + min(length, size - 2)]
@@ -159,9 +176,12 @@ class Mp4File(ParsedFile):
         self.located = list(qt.walk(data, self.end))
         if not any(item.box.type == b"moov" for item in self.located):
             raise CorruptFileError("no movie header (moov box): truncated or not a movie")
+        self.media = qt.media_ranges(self.located)
         self._items: list[MetadataItem] = []
         self._edits: list[Edit] = []
         removed = 0
+        for stbl_item, handler in _tracks(data, self.located):
+            self._writer_names(stbl_item, handler)
         for item in self.located:
             box, where = item.box, f"QuickTime:{item.where}"
             if _is_removed(item):
@@ -175,6 +195,8 @@ class Mp4File(ParsedFile):
                 if modified:
                     self._items.append(MetadataItem(where, "ModifyDate", qt.render_time(modified)))
                 self._edits.append((offset, offset + 2 * width))
+            elif box.type == b"hdlr" and b"trak" in item.path:
+                self._handler(box, where)
             elif box.type in (b"free", b"skip") and not _is_zeroed_free(data, box):
                 self._items.append(
                     MetadataItem(where, "LeftoverData", f"<{box.end - box.start} bytes>")
@@ -184,7 +206,7 @@ class Mp4File(ParsedFile):
         chapter_stbls = _chapter_tracks(data, self.located)
         chapters = 0
         for stbl in chapter_stbls:
-            for offset, size, title in _chapter_titles(data, stbl):
+            for offset, size, title in _chapter_titles(data, stbl, self.media):
                 self._items.append(
                     MetadataItem("QuickTime:Chapters", "ChapterTitle", short_text(title))
                 )
@@ -193,7 +215,7 @@ class Mp4File(ParsedFile):
         metadata_stbls = _metadata_tracks(data, self.located)
         timed = 0
         for stbl in metadata_stbls:
-            samples = _blank_samples(data, stbl)
+            samples = _blank_samples(data, stbl, self.media)
             if samples:
                 self._items.append(
                     MetadataItem("QuickTime:TimedMetadata", "Samples", f"{len(samples)} sample(s)")
@@ -217,6 +239,84 @@ class Mp4File(ParsedFile):
                 MetadataItem("Trailer", "DataAfterLastBox", f"<{len(data) - self.end} bytes>")
             )
             self._notes.append(f"removed {len(data) - self.end} bytes after the last box")
+
+        absent = sum(
+            not qt.in_media(self.media, offset, size) for offset, size, _ in self.samples()
+        )
+        if absent:
+            self._notes.append(
+                f"{absent} sample(s) are not in this file's media data (a movie cut short or "
+                "stripped of its media): left as they were, not compared"
+            )
+
+    def _edit(self, start: int, stop: int, where: str, field: str, raw: bytes) -> None:
+        """Zero ``data[start:stop]`` if it holds something, listing it as ``field``."""
+        if raw.strip(b"\x00"):
+            self._items.append(MetadataItem(where, field, bytes_text(raw)))
+            self._edits.append((start, stop))
+
+    def _handler(self, hdlr: Box, where: str) -> None:
+        """A track's handler names the software that wrote it ("Core Media Video", vendor
+        "appl"...): an empty name and no vendor, in the same bytes, so nothing moves."""
+        start = hdlr.payload_start
+        if hdlr.end - start < 24:
+            return
+        self._edit(
+            start + 12, start + 16, where, "HandlerVendor", self.data[start + 12 : start + 16]
+        )
+        name = self.data[start + 24 : hdlr.end]
+        # QuickTime writes a length byte first, MP4 a C string.
+        shown = name[1 : 1 + name[0]] if name and 0 < name[0] < 32 else name
+        if name.strip(b"\x00"):
+            self._items.append(MetadataItem(where, "HandlerName", bytes_text(shown or name)))
+            self._edits.append((start + 24, hdlr.end))
+
+    def _writer_names(self, stsd: Box, handler: bytes) -> None:
+        """The vendor code and the compressor name of sample descriptions name the software
+        that wrote the track ("appl", "FFMP", "Lavc60 libx264"); decoders read neither."""
+        if handler not in (b"vide", b"soun") or stsd.end - stsd.payload_start < 8:
+            return
+        where = "QuickTime:SampleDescription"
+        for entry in boxes(self.data, stsd.payload_start + 8, stsd.end):
+            if entry.end - entry.start >= 24:
+                vendor = self.data[entry.start + 20 : entry.start + 24]
+                self._edit(entry.start + 20, entry.start + 24, where, "Vendor", vendor)
+            if handler == b"vide" and entry.end - entry.start >= 82:
+                name = self.data[entry.start + 50 : entry.start + 82]
+                shown = name[1 : 1 + name[0]] if 0 < name[0] < 32 else name
+                if name.strip(b"\x00"):
+                    self._items.append(
+                        MetadataItem(where, "CompressorName", bytes_text(shown or name))
+                    )
+                    self._edits.append((entry.start + 50, entry.start + 82))
+
+    def samples(self) -> list[tuple[int, int, int]]:
+        """(offset, size, track) of the samples compared by verify: those of every track but
+        the ones blanked on purpose, then those of the movie fragments (track -1)."""
+        found = [
+            (offset, size, index)
+            for index, stbl in enumerate(self.sample_tables(self.blanked))
+            for offset, size in qt.sample_ranges(self.data, stbl)
+        ]
+        for item in self.located:
+            if item.box.type == b"moof":
+                found.extend((o, s, -1) for o, s, _ in qt.fragment_samples(self.data, item.box))
+        return found
+
+    def playback(self) -> list[tuple[int, ...]]:
+        """What a player shows of the movie's timing: time scales and durations of the movie
+        and of each track, the samples and total duration their tables add up to, the
+        sizes and durations of fragment samples."""
+        found: list[tuple[int, ...]] = []
+        for item in self.located:
+            box = item.box
+            if box.type in (b"mvhd", b"mdhd"):
+                found.append(qt.timescale_duration(self.data, box))
+            elif box.type == b"stbl":
+                found.append(qt.table_counts(self.data, box))
+            elif box.type == b"moof":
+                found.extend((s, d) for _, s, d in qt.fragment_samples(self.data, box))
+        return found
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)
@@ -247,23 +347,28 @@ class Mp4File(ParsedFile):
         # A cleaned movie ends with its last box: a shorter walk would compare fewer tracks.
         if self.end != len(cleaned.data) or cleaned.end != len(cleaned.data):
             raise VerificationError("movie size changed during cleaning")
+        if self.playback() != cleaned.playback():
+            raise VerificationError("movie or track durations changed during cleaning")
         # Offsets do not move, so the tracks blanked on purpose are skipped in both by
-        # where they start in the original.
-        for first, second in zip(
-            self.sample_tables(self.blanked), cleaned.sample_tables(self.blanked), strict=False
-        ):
-            for (a, size_a), (b, size_b) in zip(
-                qt.sample_ranges(self.data, first),
-                qt.sample_ranges(cleaned.data, second),
-                strict=True,
+        # where they start in the original; samples outside the media data are not media.
+        before, after = self.samples(), cleaned.samples()
+        if len(before) != len(after):
+            raise VerificationError("the number of audio or video samples changed")
+        original, output = memoryview(self.data), memoryview(cleaned.data)
+        for (a, size_a, track_a), (b, size_b, track_b) in zip(before, after, strict=True):
+            if (a, size_a, track_a) != (b, size_b, track_b):
+                raise VerificationError("audio or video sample tables changed during cleaning")
+            if (
+                qt.in_media(self.media, a, size_a)
+                and original[a : a + size_a] != output[a : a + size_a]
             ):
-                if self.data[a : a + size_a] != cleaned.data[b : b + size_b]:
-                    raise VerificationError("audio or video samples changed during cleaning")
+                raise VerificationError("audio or video samples changed during cleaning")
 
 
 class Mp4Cleaner(Cleaner):
     name = "mp4"
     kinds = catalog.kinds_of("mp4")
+    version = "2"
 
     def open(self, data: bytes, kind: str, context: Context) -> Mp4File:
         return Mp4File(data, kind, context)

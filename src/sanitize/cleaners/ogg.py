@@ -31,6 +31,21 @@ def _open(data: bytes) -> FileType:
     return found
 
 
+def pages_end(data: bytes) -> int:
+    """Where the last complete Ogg page ends: what follows is a last page cut short (a
+    recording or a download that stopped) or bytes that are not pages at all."""
+    pos = 0
+    while pos + 27 <= len(data) and data[pos : pos + 4] == b"OggS":
+        segments = data[pos + 26]
+        if pos + 27 + segments > len(data):
+            break
+        end = pos + 27 + segments + sum(data[pos + 27 : pos + 27 + segments])
+        if end > len(data):
+            break
+        pos = end
+    return pos
+
+
 def _packets(data: bytes) -> list[bytes]:
     """Audio packets after the header packets (2 for Opus, 3 for Vorbis)."""
     from mutagen.ogg import OggPage
@@ -60,17 +75,26 @@ class OggFile(ParsedFile):
 
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
-        audio = _open(data)
+        # mutagen reads and writes whole pages only. A last page cut short is audio that
+        # decoders drop (its checksum fails): it is kept as it is, after the rewritten
+        # pages. Other bytes after the pages (a tag some taggers append) are removed.
+        self.end = pages_end(data)
+        tail = data[self.end :]
+        self.kept_tail = tail if tail.startswith(b"OggS") else b""
+        pages = data[: self.end] if tail else data
+        audio = _open(pages)
         # The encoder's vendor string is kept: it names software, and decoders expect it.
         comments: list[tuple[str, object]] = list(audio.tags) if audio.tags else []
         self._items = [
             MetadataItem("Ogg:Comment", key, short_text(str(value))) for key, value in comments
         ]
+        if tail and not self.kept_tail:
+            self._items.append(MetadataItem("Trailer", "DataAfterLastPage", f"<{len(tail)} bytes>"))
         # Comments that can be listed but not rewritten fail ``clean`` only, as they always
         # did: ``show`` still lists them.
         self._cleaned: bytes | CorruptFileError
         try:
-            self._cleaned = _uncommented(audio, data)
+            self._cleaned = _uncommented(audio, pages) + self.kept_tail
         except CorruptFileError as exc:
             self._cleaned = exc
 
@@ -84,7 +108,7 @@ class OggFile(ParsedFile):
 
     def packets(self) -> list[bytes]:
         """The stream's packets, read page by page (only verify needs them)."""
-        return _packets(self.data)
+        return _packets(self.data[: self.end])
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, OggFile):
@@ -93,11 +117,14 @@ class OggFile(ParsedFile):
         # The comment header is the second packet; everything else must be identical.
         if len(before) != len(after) or before[:1] != after[:1] or before[2:] != after[2:]:
             raise VerificationError("Ogg audio packets changed during cleaning")
+        if self.kept_tail != cleaned.kept_tail:
+            raise VerificationError("the last Ogg page, cut short, changed during cleaning")
 
 
 class OggCleaner(MutagenCleaner):
     name = "ogg"
     kinds = catalog.kinds_of("ogg")
+    version = "2"
 
     def open(self, data: bytes, kind: str, context: Context) -> OggFile:
         return OggFile(data, kind, context)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from sanitize.errors import CorruptFileError, LimitExceededError
 
+EBML_HEADER = 0x1A45DFA3
 SEGMENT = 0x18538067
 CLUSTER = 0x1F43B675
-# Children of a Segment: an unknown-size Cluster ends where one of these starts.
+# Children of a Segment. An unknown-size Cluster (a live recording's) ends where one of
+# these starts; Void (0xEC) is listed for callers, but it may sit inside a Cluster too.
 SEGMENT_LEVEL = {
     0x114D9B74,
     0x1549A966,
@@ -20,6 +22,12 @@ SEGMENT_LEVEL = {
     0x1941A469,
     0xEC,
 }
+# What ends an unknown-size element: a Segment (a browser's MediaRecorder writes one) runs
+# to the next top-level element or to the end of the file; anything below it (Clusters)
+# to the next element of the Segment's own level.
+TOP_LEVEL = {EBML_HEADER, SEGMENT}
+SEGMENT_CHILD_ENDS = TOP_LEVEL | (SEGMENT_LEVEL - {0xEC})
+MAX_UNKNOWN_DEPTH = 4
 MAX_ELEMENTS = 2_000_000
 
 
@@ -57,14 +65,12 @@ def children(data: bytes, start: int, end: int, counter: list[int] | None = None
     found: list[Element] = []
     pos = start
     while pos < end:
-        counter[0] += 1
-        if counter[0] > MAX_ELEMENTS:
-            raise LimitExceededError("too many EBML elements")
+        _count(counter)
         element_id, id_length = _vint(data, pos)
         size, size_length = _size(data, pos + id_length)
         data_start = pos + id_length + size_length
         if size is None:
-            element_end = _unknown_end(data, data_start, end, counter)
+            element_end = _unknown_end(data, element_id, data_start, end, counter, 0)
         else:
             element_end = data_start + size
             if element_end > end:
@@ -74,20 +80,33 @@ def children(data: bytes, start: int, end: int, counter: list[int] | None = None
     return found
 
 
-def _unknown_end(data: bytes, start: int, end: int, counter: list[int]) -> int:
-    """Where an unknown-size element (a live-recorded Cluster or Segment) stops."""
+def _count(counter: list[int]) -> None:
+    counter[0] += 1
+    if counter[0] > MAX_ELEMENTS:
+        raise LimitExceededError("too many EBML elements")
+
+
+def _unknown_end(
+    data: bytes, element_id: int, start: int, end: int, counter: list[int], depth: int
+) -> int:
+    """Where an unknown-size element stops: at the first element that cannot be its child
+    (see TOP_LEVEL and SEGMENT_CHILD_ENDS), or at the end of its parent."""
+    if depth > MAX_UNKNOWN_DEPTH:
+        raise CorruptFileError("unknown-size EBML elements nested too deeply")
+    stops = TOP_LEVEL if element_id == SEGMENT else SEGMENT_CHILD_ENDS
     pos = start
     while pos < end:
-        element_id, id_length = _vint(data, pos)
-        if element_id in SEGMENT_LEVEL or element_id == SEGMENT:
+        child_id, id_length = _vint(data, pos)
+        if child_id in stops:
             return pos
+        _count(counter)
         size, size_length = _size(data, pos + id_length)
-        if size is None:
-            raise CorruptFileError("nested unknown-size EBML elements")
-        counter[0] += 1
-        if counter[0] > MAX_ELEMENTS:
-            raise LimitExceededError("too many EBML elements")
-        pos += id_length + size_length + size
+        if size is None:  # a live-recorded Cluster inside a live-recorded Segment
+            pos = _unknown_end(
+                data, child_id, pos + id_length + size_length, end, counter, depth + 1
+            )
+        else:
+            pos += id_length + size_length + size
     return min(pos, end)
 
 

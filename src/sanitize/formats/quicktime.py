@@ -3,6 +3,7 @@ header times, and the sample layout of chapter tracks."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import struct
 from collections.abc import Iterator
@@ -224,3 +225,83 @@ def sample_ranges(data: bytes, stbl: Box) -> list[tuple[int, int]]:
                 position += sizes[sample]
                 sample += 1
     return ranges
+
+
+def media_ranges(located: list[Located]) -> list[tuple[int, int]]:
+    """(start, end) of the payload of every top-level media data box, in file order.
+
+    Sample tables point into these. A sample that lies elsewhere (in the movie header, or
+    past the end of a file cut short or stripped of its media) is not media: cleaning never
+    writes into it, and it is not compared.
+    """
+    return [
+        (item.box.payload_start, item.box.end)
+        for item in located
+        if not item.path and item.box.type == b"mdat"
+    ]
+
+
+def in_media(ranges: list[tuple[int, int]], offset: int, size: int) -> bool:
+    index = bisect.bisect_right([start for start, _ in ranges], offset) - 1
+    return index >= 0 and offset + size <= ranges[index][1]
+
+
+def table_counts(data: bytes, stbl: Box) -> tuple[int, int]:
+    """(samples, total duration in the track's time scale) from the time-to-sample table."""
+    tables = {child.type: child for child in boxes(data, stbl.payload_start, stbl.end)}
+    if b"stts" not in tables:
+        return 0, 0
+    reader = _table(data, tables[b"stts"], 8)
+    samples = duration = 0
+    for _ in range((tables[b"stts"].end - reader.pos) // 8):
+        count, delta = reader.uint(4), reader.uint(4)
+        samples += count
+        duration += count * delta
+    return samples, duration
+
+
+def timescale_duration(data: bytes, box: Box) -> tuple[int, int]:
+    """(time scale, duration) of a mvhd or mdhd box: what a player shows as the length."""
+    offset, width, _, _ = header_times(data, box)
+    reader = Reader(data, offset + 2 * width, box.end)
+    return reader.uint(4), reader.uint(width)
+
+
+def fragment_samples(data: bytes, moof: Box) -> list[tuple[int, int, int]]:
+    """(offset, size, duration) of every sample a movie fragment describes (trun boxes).
+
+    Offsets count from the fragment's moof box unless its tfhd gives a base offset: the
+    layout every fragmenting muxer writes (default-base-is-moof, or one track per moof).
+    """
+    found: list[tuple[int, int, int]] = []
+    for traf in (b for b in boxes(data, moof.payload_start, moof.end) if b.type == b"traf"):
+        children = boxes(data, traf.payload_start, traf.end)
+        base, default_size, default_duration = moof.start, 0, 0
+        for tfhd in (b for b in children if b.type == b"tfhd"):
+            reader = Reader(data, tfhd.payload_start, tfhd.end)
+            flags = reader.uint(4) & 0xFFFFFF
+            reader.take(4)  # track ID
+            if flags & 0x01:
+                base = reader.uint(8)
+            if flags & 0x02:
+                reader.take(4)
+            default_duration = reader.uint(4) if flags & 0x08 else 0
+            default_size = reader.uint(4) if flags & 0x10 else 0
+        position = base
+        for trun in (b for b in children if b.type == b"trun"):
+            reader = Reader(data, trun.payload_start, trun.end)
+            flags = reader.uint(4) & 0xFFFFFF
+            count = reader.uint(4)
+            if count > 10_000_000:
+                raise LimitExceededError("too many samples in a movie fragment")
+            if flags & 0x01:
+                position = base + int.from_bytes(reader.take(4), "big", signed=True)
+            if flags & 0x04:
+                reader.take(4)
+            for _ in range(count):
+                duration = reader.uint(4) if flags & 0x100 else default_duration
+                size = reader.uint(4) if flags & 0x200 else default_size
+                reader.take((4 if flags & 0x400 else 0) + (4 if flags & 0x800 else 0))
+                found.append((position, size, duration))
+                position += size
+    return found
