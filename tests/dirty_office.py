@@ -444,7 +444,8 @@ def dirty_ole(tag: str, extra: dict[str, bytes] | None = None) -> bytes:
         {
             "WordDocument": b"visible content " * 8,
             "\x05SummaryInformation": property_stream(
-                SUMMARY_FMTID, {2: M(tag + "-OLE-TITLE"), 4: M(tag + "-OLE-AUTHOR"), 8: M(tag + "-OLE-LAST")}
+                SUMMARY_FMTID,
+                {2: M(tag + "-OLE-TITLE"), 4: M(tag + "-OLE-AUTHOR"), 8: M(tag + "-OLE-LAST")},
             ),
             "\x05DocumentSummaryInformation": property_stream(
                 DOC_SUMMARY_FMTID, {15: M(tag + "-OLE-COMPANY"), 14: M(tag + "-OLE-MANAGER")}
@@ -452,3 +453,84 @@ def dirty_ole(tag: str, extra: dict[str, bytes] | None = None) -> bytes:
             **(extra or {}),
         }
     )
+
+
+def vba_project(tag: str) -> bytes:
+    """A VBA project's shape: its PROJECT stream lists the modules."""
+    project = (
+        b'ID="{00000000-0000-0000-0000-000000000000}"\r\nDocument=ThisDocument/&H00000000\r\n'
+        b'Module=Module1\r\nName="Project"\r\nHelpContextID="0"\r\n'
+        b"[Workspace]\r\nThisDocument=0, 0, 0, 0, C\r\nModule1=26, 26, 1200, 600, Z\r\n"
+    )
+    return ole_file(
+        {
+            "PROJECT": project,
+            "PROJECTwm": b"ThisDocument\0T\0\0\0\0",
+            "\x05SummaryInformation": property_stream(SUMMARY_FMTID, {4: M(tag + "-VBA-AUTHOR")}),
+        }
+    )
+
+
+def macro_docx() -> bytes:
+    """A DOCM: the dirty DOCX with a VBA project, as Word saves it."""
+    patch = Patcher(dirty_docx())
+    patch.replace(
+        "[Content_Types].xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
+    patch.add("word/vbaProject.bin", vba_project("DOCM"), "application/vnd.ms-office.vbaProject")
+    patch.relate(
+        "word/document.xml",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
+    return patch.bytes()
+
+
+def with_ole_objects(data: bytes, folder: str, source: str) -> bytes:
+    """Add an embedded OLE object and an embedded legacy workbook to a package."""
+    patch = Patcher(data)
+    patch.add(f"{folder}/embeddings/oleObject1.bin", dirty_ole("OBJ"))
+    patch.relate(
+        source,
+        f"{REL}/oleObject",
+        "embeddings/oleObject1.bin" if source.count("/") == 1 else "../embeddings/oleObject1.bin",
+    )
+    patch.add(f"{folder}/embeddings/Microsoft_Excel_97-2003_Worksheet.xls", dirty_ole("XLS"))
+    patch.relate(
+        source,
+        f"{REL}/package",
+        "embeddings/Microsoft_Excel_97-2003_Worksheet.xls"
+        if source.count("/") == 1
+        else "../embeddings/Microsoft_Excel_97-2003_Worksheet.xls",
+    )
+    return patch.bytes()
+
+
+_STRICT = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
+    "http://schemas.openxmlformats.org/presentationml/2006/main": "http://purl.oclc.org/ooxml/presentationml/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": "http://purl.oclc.org/ooxml/drawingml/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing": "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    "http://schemas.openxmlformats.org/drawingml/2006/picture": "http://purl.oclc.org/ooxml/drawingml/picture",
+    "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties": "http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties": "http://purl.oclc.org/ooxml/officeDocument/customProperties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes": "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+    f"{REL}/extended-properties": "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+    f"{REL}/custom-properties": "http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties",
+    REL: "http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def strict(data: bytes) -> bytes:
+    """The same package in ISO/IEC 29500 Strict: its namespaces and relationship types."""
+    patch = Patcher(data)
+    for name, content in list(patch.parts.items()):
+        if name.endswith((".xml", ".rels")) and name != "[Content_Types].xml":
+            text = content.decode("utf-8")
+            for transitional, strict_uri in _STRICT.items():
+                text = text.replace(transitional, strict_uri)
+            patch.parts[name] = text.encode("utf-8")
+    return patch.bytes()

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +16,12 @@ from pypdf import PdfReader
 
 import dirty
 import dirty_pdf
-from oracles import assert_pdf_has_no_markers, exiftool, needs_exiftool
+from oracles import (
+    assert_pdf_has_no_markers,
+    exiftool,
+    needs_exiftool,
+    pdf_streams_and_objects,
+)
 from sanitize import Options, clean_file, inspect_file
 from sanitize.cli import main
 
@@ -382,3 +388,155 @@ def test_page_sizes_with_many_decimals(tmp_path: Path) -> None:
     assert report.status == "cleaned", report.error
     with pikepdf.open(report.output) as pdf:
         assert abs(float(pdf.pages[0].MediaBox[2]) - 595.3039) < 0.001
+
+
+# -- references the rewrite leaves, and forms kept fillable --------------------------------
+def assert_every_reference_resolves(path: Path) -> None:
+    """Every ``N 0 R`` outside streams names an object the file defines (the raw bytes),
+    and every reference pikepdf meets resolves to an object of the file, not to null."""
+    import re
+
+    data = path.read_bytes()
+    outside = re.sub(rb"stream\r?\n.*?endstream", b"", data, flags=re.DOTALL)
+    defined = {int(n) for n in re.findall(rb"(?m)^(\d+) 0 obj", data)}
+    referenced = {int(n) for n in re.findall(rb"(\d+) 0 R\b", outside)}
+    assert referenced <= defined, sorted(referenced - defined)
+    with pikepdf.open(path) as pdf:
+        existing = {o.objgen for o in pdf.objects if o is not None and o.objgen != (0, 0)}
+        stack: list[object] = [o for o in pdf.objects if o is not None]
+        seen: set[tuple[int, int]] = set()
+        while stack:
+            item = stack.pop()
+            if not isinstance(item, pikepdf.Object):
+                continue
+            if item.is_indirect:
+                assert item.objgen in existing, item.objgen
+                if item.objgen in seen:
+                    continue
+                seen.add(item.objgen)
+            if isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+                stack.extend(item.get(key) for key in list(item.keys()))
+            elif isinstance(item, pikepdf.Array):
+                stack.extend(item)
+
+
+def _checkbox_with_javascript() -> bytes:
+    pdf = pikepdf.open(io.BytesIO(dirty_pdf.plain_pdf(pages=1, with_photo=False)))
+    script = pdf.make_stream(b"app.alert('" + dirty.marker("CHECKBOX-JS").encode() + b"');")
+    action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=script))
+    on = pdf.make_stream(b"0 0 1 rg 0 0 10 10 re f", BBox=[0, 0, 10, 10])
+    off = pdf.make_stream(b"", BBox=[0, 0, 10, 10])
+    box = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Btn,
+            T=pikepdf.String("agree"),
+            V=pikepdf.Name.Yes,
+            AS=pikepdf.Name.Yes,
+            Rect=[100, 100, 110, 110],
+            A=action,
+            AP=pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=on, Off=off)),
+        )
+    )
+    text_field = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String("client"),
+            V=pikepdf.String(dirty.marker("TYPED-VALUE")),
+            Rect=[100, 200, 300, 220],
+            AP=pikepdf.Dictionary(
+                N=pdf.make_stream(
+                    b"BT /F1 12 Tf 2 5 Td (" + dirty.marker("TYPED-VALUE").encode() + b") Tj ET",
+                    BBox=[0, 0, 200, 20],
+                )
+            ),
+        )
+    )
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([box, text_field]))
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[box, text_field])
+    pdf.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("init"), action])
+    )
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_checkbox_javascript_leaves_no_dangling_reference(tmp_path: Path) -> None:
+    source = tmp_path / "checkbox.pdf"
+    source.write_bytes(_checkbox_with_javascript())
+    for options in (Options(scan=False), Options(scan=False, keep_forms=True)):
+        report = clean_file(source, replace(options, output_dir=tmp_path / str(options.keep_forms)))
+        assert report.status == "cleaned", report.error
+        output = Path(report.output)
+        assert_every_reference_resolves(output)
+        everything = b"".join(data for _, data in pdf_streams_and_objects(output))
+        assert dirty.marker("CHECKBOX-JS").encode() not in everything
+        if options.keep_forms:
+            assert_pdf_has_no_markers(output)
+        else:  # flattened: what was typed is drawn on the page, as a printout shows it
+            assert dirty.marker("TYPED-VALUE").encode() in everything
+
+
+def test_catalog_entry_pointing_at_info(tmp_path: Path) -> None:
+    """A catalog entry naming the /Info object: the dropped Info leaves a null behind."""
+    with pikepdf.open(io.BytesIO(dirty_pdf.plain_pdf(pages=1, with_photo=False))) as pdf:
+        pdf.docinfo = pdf.make_indirect(
+            pikepdf.Dictionary(Author=pikepdf.String(dirty.marker("INFO-AUTHOR")))
+        )
+        pdf.Root.SomeInfo = pdf.trailer.Info
+        source = tmp_path / "info.pdf"
+        pdf.save(source)
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "cleaned", report.error
+    output = Path(report.output)
+    assert_pdf_has_no_markers(output)
+    assert_every_reference_resolves(output)
+    with pikepdf.open(output) as pdf:
+        assert pdf.Root.get("/SomeInfo") is None or pdf.Root.SomeInfo == pikepdf.Object.parse(
+            b"null"
+        )
+
+
+def test_cleaned_outputs_have_no_dangling_reference(cleaned: Path) -> None:
+    assert_every_reference_resolves(cleaned)
+
+
+def test_keep_forms_keeps_fields_fillable_and_empty(dirty_file: Path, tmp_path: Path) -> None:
+    report = clean_file(dirty_file, Options(keep_forms=True, scan=False, output_dir=tmp_path / "k"))
+    assert report.status == "cleaned", report.error
+    assert any("--keep-forms" in note for note in report.notes)
+    output = Path(report.output)
+    assert_every_reference_resolves(output)
+    # The fields' names and tooltips are the form itself: they stay, and only they do.
+    everything = b"".join(data for _, data in pdf_streams_and_objects(output))
+    for kept in ("FIELD-NAME", "FIELD-TOOLTIP"):
+        everything = everything.replace(dirty.marker(kept).encode(), b"")
+        everything = everything.replace(dirty.marker(kept).replace("-", "\\055").encode(), b"")
+    assert dirty.MARK not in everything, everything[everything.index(dirty.MARK) - 80 :][:200]
+    assert b"Jane Filled" not in everything
+    with pikepdf.open(output) as pdf:
+        form = pdf.Root.AcroForm
+        assert "/XFA" not in form and len(form.Fields) == 2
+        for field in form.Fields:
+            assert "/V" not in field
+        widgets = [a for a in pdf.pages[0].Annots if a.get("/Subtype") == "/Widget"]
+        assert len(widgets) == 2
+    assert "Jane Filled" not in " ".join(page_texts(output))
+    assert inspect_file(output, Options(keep_forms=True, scan=False)).metadata == []
+    # The same file without the option is flattened: the value is drawn on the page.
+    flat = clean_file(dirty_file, Options(scan=False, output_dir=tmp_path / "flat"))
+    assert "Jane Filled" in " ".join(page_texts(Path(flat.output)))
+
+
+def test_keep_forms_unticks_checkboxes(tmp_path: Path) -> None:
+    source = tmp_path / "checkbox.pdf"
+    source.write_bytes(_checkbox_with_javascript())
+    report = clean_file(source, Options(keep_forms=True, scan=False, output_dir=tmp_path / "k"))
+    with pikepdf.open(report.output) as pdf:
+        box, text_field = pdf.Root.AcroForm.Fields
+        assert box.AS == "/Off" and "/V" not in box and "/A" not in box
+        assert "/V" not in text_field and text_field.AP.N.read_bytes() == b""

@@ -152,7 +152,7 @@ def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: byte
     existing = (
         list(contents)
         if isinstance(contents, ArrayObject)
-        else ([page["/Contents"]] if "/Contents" in page else [])
+        else ([page.raw_get("/Contents")] if "/Contents" in page else [])  # the reference
     )
     page[NameObject("/Contents")] = ArrayObject(
         [writer._add_object(before), *existing, writer._add_object(after)]

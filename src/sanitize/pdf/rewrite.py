@@ -172,25 +172,28 @@ def _renumber(writer: PdfWriter) -> int:
 
 
 def verify_references(writer: PdfWriter) -> None:
-    """Every reference the rewrite leaves points at an object that exists in the output."""
+    """Every reference the rewrite leaves points at an object that exists in the output,
+    and every stream is an object of its own (a stream inside another object is not PDF)."""
     objects = writer._objects
-    stack: list[PdfObject | None] = list(objects)
+    stack: list[tuple[PdfObject | None, bool]] = [(obj, True) for obj in objects]
     seen: set[int] = set()
     while stack:
-        current = stack.pop()
+        current, top = stack.pop()
         if isinstance(current, IndirectObject):
             if _target(writer, current) is None:
                 raise VerificationError(
                     f"the rewritten PDF refers to object {current.idnum}, which does not exist"
                 )
             continue
+        if isinstance(current, StreamObject) and not top:
+            raise VerificationError("the rewritten PDF holds a stream inside another object")
         if id(current) in seen:
             continue
         seen.add(id(current))
         if isinstance(current, DictionaryObject):
-            stack.extend(current.values())
+            stack.extend((value, False) for value in current.values())
         elif isinstance(current, ArrayObject):
-            stack.extend(current)
+            stack.extend((value, False) for value in current)
 
 
 def _write(writer: PdfWriter) -> bytes:
