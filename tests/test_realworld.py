@@ -104,7 +104,7 @@ def test_real_file(name: str, fmt: str, tmp_path: Path) -> None:
     assert output.exists()
     # The output, opened again by sanitize, carries nothing removable.
     assert inspect_file(output, Options(scan=False, cache=False)).metadata == []
-    if fmt in EXIFTOOL_FORMATS and oracles.EXIFTOOL:
+    if fmt in EXIFTOOL_FORMATS and oracles.EXIFTOOL and exiftool_reads(source):
         left = [f for f in oracles.metadata_left(output) if not KEPT_ON_PURPOSE.search(f)]
         assert not left, left
     if fmt in PIXEL_FORMATS and decodable(before):
@@ -116,11 +116,23 @@ def test_real_file(name: str, fmt: str, tmp_path: Path) -> None:
     if fmt in MEDIA_FORMATS and shutil.which("ffmpeg"):
         import dirty_media
 
+        if any("not in this file's media data" in note for note in report.notes):
+            return  # a movie stripped of its media: ffmpeg's "packets" are header bytes
         try:
             expected = dirty_media.packet_hashes(source)
         except subprocess.CalledProcessError:
             return  # ffmpeg cannot read the original either: nothing to compare with
         assert dirty_media.packet_hashes(output) == expected
+
+
+def exiftool_reads(path: Path) -> bool:
+    """ExifTool refuses some files whatever their content (an MP3 without a tag whose first
+    frame is not an Xing frame): where it cannot read the original, it is no oracle."""
+    try:
+        oracles.exiftool(path)
+    except subprocess.CalledProcessError:
+        return False
+    return True
 
 
 def decodable(data: bytes) -> bool:
