@@ -315,6 +315,7 @@ class JpegFile(ParsedFile):
 class JpegCleaner(Cleaner):
     name = "jpeg"
     kinds = catalog.kinds_of("jpeg")
+    version = "2"  # gain maps, cut files, broken tags, XMP orientation, title rule
 
     def open(self, data: bytes, kind: str, context: Context) -> JpegFile:
         return JpegFile(data, kind, context)

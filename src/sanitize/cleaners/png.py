@@ -168,6 +168,7 @@ class PngFile(ParsedFile):
 class PngCleaner(Cleaner):
     name = "png"
     kinds = catalog.kinds_of("png")
+    version = "2"  # gain maps, cut files, broken tags, XMP orientation, title rule
 
     def open(self, data: bytes, kind: str, context: Context) -> PngFile:
         return PngFile(data, kind, context)

@@ -254,6 +254,7 @@ class SvgFile(ParsedFile):
 class SvgCleaner(Cleaner):
     name = "svg"
     kinds = catalog.kinds_of("svg")
+    version = "2"  # gain maps, cut files, broken tags, XMP orientation, title rule
 
     def open(self, data: bytes, kind: str, context: Context) -> SvgFile:
         return SvgFile(data, kind, context)

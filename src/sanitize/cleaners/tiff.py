@@ -285,6 +285,7 @@ class TiffFile(ParsedFile):
 class TiffCleaner(Cleaner):
     name = "tiff"
     kinds = catalog.kinds_of("tiff")
+    version = "2"  # gain maps, cut files, broken tags, XMP orientation, title rule
 
     def open(self, data: bytes, kind: str, context: Context) -> TiffFile:
         return TiffFile(data, kind, context)
