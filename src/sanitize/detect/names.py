@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-from sanitize.detect.clients import fold
 from sanitize.detect import vocab
+from sanitize.detect.clients import fold
 from sanitize.detect.ner import Entity
 from sanitize.detect.patterns import Hit
 
