@@ -155,7 +155,15 @@ def user() -> Config:
 
 # Cleaning switches the settings page stores beside the detection settings; the command
 # line uses them as defaults for its flags of the same name, so both clean alike.
-SWITCHES = ("keep_notes", "keep_annotations", "keep_bookmarks", "flatten_raster")
+SWITCHES = (
+    "keep_notes",
+    "keep_annotations",
+    "keep_bookmarks",
+    "keep_hidden",
+    "keep_forms",
+    "strip_tracking",
+    "flatten_raster",
+)
 
 
 def user_switches() -> dict[str, bool]:

@@ -94,6 +94,9 @@ def options_for(item: Item, **changes: Any) -> Options:
         keep_notes=switches["keep_notes"],
         keep_annotations=switches["keep_annotations"],
         keep_bookmarks=switches["keep_bookmarks"],
+        keep_hidden=switches["keep_hidden"],
+        keep_forms=switches["keep_forms"],
+        strip_tracking=switches["strip_tracking"],
         flatten="raster" if switches["flatten_raster"] else None,
         config=config_for(item),
     )

@@ -1,3 +1,5 @@
+// The settings page's switches, as the command line reads them ([tool.sanitize]).
+const SWITCHES = ["keep_notes", "keep_annotations", "keep_bookmarks", "keep_hidden", "keep_forms", "strip_tracking", "flatten_raster"];
 // The page: cards for dropped files, the draft review, the settings form.
 // Plain DOM, no framework and no build step. Text from files is only ever set with
 // textContent, never parsed as HTML.
@@ -620,7 +622,7 @@ async function loadSettings() {
   settingsData = await api("/api/settings");
   $("clients").replaceChildren(...settingsData.clients.map(clientRow));
   $("allow").value = settingsData.allow.join("\n");
-  for (const name of ["keep_notes", "keep_annotations", "keep_bookmarks", "flatten_raster"]) $(name).checked = settingsData[name];
+  for (const name of SWITCHES) $(name).checked = settingsData[name];
   $("settings-path").textContent = settingsData.path;
   renderEntities();
 }
@@ -668,7 +670,7 @@ $("settings-form").addEventListener("submit", async (event) => {
     allow: $("allow").value.split("\n"),
     entities: [...$("entities").querySelectorAll("input:checked")].map((box) => box.value),
   };
-  for (const name of ["keep_notes", "keep_annotations", "keep_bookmarks", "flatten_raster"]) body[name] = $(name).checked;
+  for (const name of SWITCHES) body[name] = $(name).checked;
   try {
     settingsData = await api("/api/settings", { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     $("settings-status").textContent = t("saved");
