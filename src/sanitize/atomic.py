@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_PREFIX = ".sanitize-"
@@ -32,6 +33,35 @@ def write_atomic(
             if durable:
                 os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    if durable:
+        _fsync_directory(directory)
+
+
+@contextlib.contextmanager
+def atomic_output(
+    target: Path, mode_from: Path | None = None, durable: bool = False
+) -> Iterator[int]:
+    """``write_atomic`` for output written piece by piece (a large movie copied by the
+    kernel, see sanitize.source): yields the descriptor of a temporary file beside
+    ``target``, opened for reading and writing so the output can be checked before it
+    counts. Leaving the block normally renames it over ``target``; an exception (a failed
+    check included) removes it and leaves ``target`` as it was."""
+    directory = target.parent
+    mode = _mode_for(target, mode_from)
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        try:
+            yield fd
+            if durable:
+                os.fsync(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):

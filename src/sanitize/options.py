@@ -7,7 +7,10 @@ from pathlib import Path
 
 from sanitize.config import Config
 
-DEFAULT_MAX_FILE_SIZE = 2 * 1024**3  # bytes read into memory for one file
+DEFAULT_MAX_FILE_SIZE = 2 * 1024**3  # bytes read into memory for one file parsed whole
+# Files of the kinds that stream (movies, audio: see sanitize.catalog) from this size on are
+# read through a memory map and copied by the kernel, whatever their size.
+DEFAULT_STREAM_FROM = 16 * 1024**2
 DEFAULT_MAX_INFLATED_SIZE = 512 * 1024**2  # decompressed bytes allowed inside one container
 DEFAULT_TIME_LIMIT = 120.0  # seconds for one file before it is reported as an error
 
@@ -22,7 +25,8 @@ class Options:
     strip_tracking: bool = False  # HTML: tracking parameters in links, tracking pixels
     flatten: str | None = None  # "raster": PDF pages become images
     dpi: int = 150
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # formats parsed whole only
+    stream_from: int = DEFAULT_STREAM_FROM  # smaller files are read into memory
     max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE
     time_limit: float = DEFAULT_TIME_LIMIT  # 0 turns the limit off
     # Text detection

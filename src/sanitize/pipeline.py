@@ -7,18 +7,55 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
+from typing import cast
 
 from sanitize import cache, catalog, filetype, scan
-from sanitize.atomic import write_atomic
+from sanitize.atomic import atomic_output, write_atomic
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.config import Config
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, InternalError, LimitExceededError, SanitizeError
 from sanitize.options import Options
 from sanitize.registry import Registry, default_registry
 from sanitize.report import FileReport
+from sanitize.source import MappedFile, close_mapped, map_fd, open_mapped, ranges_equal
 from sanitize.walk import CLEAN_MARK, Target, is_own_output
 
 COMMANDS = ("clean", "check", "show")
+
+
+# Enough of a file's start to tell its kind as the whole file would (an ID3 tag before a
+# FLAC stream is looked through for 16 MiB).
+DETECT_HEAD = 16 * 1024**2 + 64 * 1024
+
+
+def map_input(path: Path, options: Options, registry: Registry) -> tuple[MappedFile, str] | None:
+    """A large file whose kind's cleaner streams, mapped (with its kind); else None.
+
+    Its kind is told from its first bytes: detection looks at a file's start for every
+    kind that streams, and the stricter checks on a shorter head (sizes that must match
+    the file's length) only ever send a file to the whole-file path below. Such files have
+    no size cap: they are never read whole (see sanitize.source).
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    # Over the cap for files parsed whole, a file streams if its format can, whatever the
+    # --stream-from setting: refusing it would bring back the cap streaming removes.
+    if size == 0 or size < min(options.stream_from, options.max_file_size + 1):
+        return None
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(DETECT_HEAD)
+    kind = Context(options, registry).detect(head)
+    cleaner = registry.for_kind(kind) if kind != "text" else None
+    if cleaner is None or not cleaner.streams:
+        return None
+    return open_mapped(path), kind
 
 
 def read_input(path: Path, options: Options) -> bytes:
@@ -115,15 +152,11 @@ def _cache_parts(
 ) -> list[str]:
     from sanitize import __version__
 
-    settings = (
-        options.keep_notes,
-        options.keep_annotations,
-        options.keep_bookmarks,
-        options.strip_tracking,
-        options.scan,
-        options.language,
-        options.max_inflated_size,
-        options.clients,
+    # Every option that can change a report, so a new option can never be forgotten here;
+    # where outputs go, how long to wait and whether to cache do not.
+    ignored = {"output_dir", "in_place", "time_limit", "cache", "config"}
+    settings = tuple(
+        (f.name, getattr(options, f.name)) for f in fields(options) if f.name not in ignored
     )
     return [
         __version__,
@@ -140,15 +173,37 @@ def _process(
     target: Target, command: str, options: Options, registry: Registry, report: FileReport
 ) -> None:
     read_stat = _stat_key(target.path) if target.data is None else None
-    data = target.data if target.data is not None else read_input(target.path, options)
+    mapped = map_input(target.path, options, registry) if target.data is None else None
+    if mapped is None:
+        data = target.data if target.data is not None else read_input(target.path, options)
+        _process_data(target, command, options, registry, report, data, None, read_stat)
+        return
+    source, kind = mapped
+    try:
+        _process_data(target, command, options, registry, report, source, kind, read_stat)
+    finally:
+        close_mapped(source)
+
+
+def _process_data(
+    target: Target,
+    command: str,
+    options: Options,
+    registry: Registry,
+    report: FileReport,
+    data: bytes | MappedFile,
+    mapped_kind: str | None,
+    read_stat: tuple[int, int, int, int] | None,
+) -> None:
     config = scan.config_for(target.path, options)
     entry = None
-    if options.cache and command != "clean":
+    # A mapped file is not hashed for the cache: that would read all of it.
+    if options.cache and command != "clean" and isinstance(data, bytes):
         entry = cache.key(_cache_parts(command, target, options, config, registry), data)
         if cache.load(entry, report):
             return
     context = Context(options, registry)
-    kind = context.detect(data)
+    kind = mapped_kind or context.detect(cast(bytes, data))
     suffix = target.path.suffix
     if kind == "text":
         # Drafts stay text; .css (no signature) and .html fragments are chosen by name;
@@ -166,7 +221,8 @@ def _process(
         if entry:
             cache.store(entry, report)
         return
-    parsed = context.open(cleaner, data, kind)
+    # A mapped file reads as bytes do (slices, find, unpack_from): see sanitize.source.
+    parsed = context.open(cleaner, cast(bytes, data), kind)
     report.metadata = context.call(cleaner, parsed.items)
     scanner = scan.TextScanner(config, options) if options.scan else None
     if scanner is not None:
@@ -180,8 +236,25 @@ def _process(
         return
 
     result = context.call(cleaner, parsed.clean)
-    output = result.data
     report.notes.extend(result.notes)
+    if result.plan is not None:
+        if not isinstance(data, MappedFile):
+            raise InternalError(cleaner.name, TypeError("a plan was returned for bytes"))
+        _write_planned(
+            target,
+            options,
+            report,
+            context,
+            cleaner,
+            parsed,
+            result,
+            read_stat,
+            config,
+            scanner,
+            data,
+        )
+        return
+    output = result.data
     # The cleaned copy is verified against the original (same pixels, pages, samples...);
     # a redacted copy shows other text on purpose, so it is only re-inspected.
     final = context.reopen_verified(cleaner, parsed, output)
@@ -196,18 +269,9 @@ def _process(
                 report.notes.append(f"replaced {replaced} sensitive item(s) in the text")
         elif report.findings:
             report.notes.append(f"redaction is not supported for {kind} files: text only flagged")
-    changed = output != data
+    changed = _differs(output, data)
     report.status = "cleaned" if (changed or report.metadata) else "clean"
-    if scanner is not None:
-        # What the copy shows is scanned again (a text seen before costs nothing): a copy
-        # whose text holds sensitive items is "flagged", never "clean". Its text can differ
-        # from the input's: a flattened form draws its filled values into the page.
-        kept = scanner.findings(context.call(cleaner, final.text_parts))
-        report.findings = kept  # for clean: what the written copy still shows
-        if kept:
-            report.status = "flagged"
-            report.kept = len(kept)
-    _notices(report, scanner)
+    _rescan(report, scanner, context, cleaner, final)
 
     destination = output_path(target, options)
     report.output = str(destination)
@@ -220,6 +284,79 @@ def _process(
     if options.in_place and target.data is None and _stat_key(target.path) != read_stat:
         raise SanitizeError("the file changed while it was being cleaned; left as it is")
     write_atomic(destination, output, mode_from=target.path, durable=options.in_place)
+
+
+def _differs(output: bytes | bytearray, data: bytes | MappedFile) -> bool:
+    if isinstance(data, MappedFile):
+        return len(output) != len(data) or not ranges_equal(output, data, [(0, len(data))])
+    return output != data
+
+
+def _rescan(
+    report: FileReport,
+    scanner: scan.TextScanner | None,
+    context: Context,
+    cleaner: Cleaner,
+    final: ParsedFile,
+) -> None:
+    if scanner is not None:
+        # What the copy shows is scanned again (a text seen before costs nothing): a copy
+        # whose text holds sensitive items is "flagged", never "clean". Its text can differ
+        # from the input's: a flattened form draws its filled values into the page.
+        kept = scanner.findings(context.call(cleaner, final.text_parts))
+        report.findings = kept  # for clean: what the written copy still shows
+        if kept:
+            report.status = "flagged"
+            report.kept = len(kept)
+    _notices(report, scanner)
+
+
+def _write_planned(
+    target: Target,
+    options: Options,
+    report: FileReport,
+    context: Context,
+    cleaner: Cleaner,
+    parsed: ParsedFile,
+    result: CleanResult,
+    read_stat: tuple[int, int, int, int] | None,
+    config: Config,
+    scanner: scan.TextScanner | None,
+    source: MappedFile,
+) -> None:
+    """Write a large file's cleaned copy from its plan: the untouched ranges are copied by
+    the kernel into a temporary file beside the destination, which is then mapped and
+    opened as a new file (re-inspected and verified like any output) before it is renamed
+    over the destination. Nothing of the file is read whole into memory."""
+    plan = result.plan
+    assert plan is not None
+    changed = context.call(cleaner, plan.changes, source)
+    report.status = "cleaned" if (changed or report.metadata) else "clean"
+    if scanner is not None and (options.redact or config.redact) and report.findings:
+        report.notes.append(
+            f"redaction is not supported for {parsed.kind} files: text only flagged"
+        )
+    destination = output_path(target, options)
+    report.output = str(destination)
+    same_file = destination.exists() and os.path.samefile(destination, target.path)
+    if same_file and not changed:
+        # Nothing to write; the file is its own output, so it must pass as one.
+        final = context.reopen_verified(cleaner, parsed, cast(bytes, source))
+        _rescan(report, scanner, context, cleaner, final)
+        return
+    if same_file and not options.in_place:
+        raise SanitizeError("the output would replace this file; use --in-place or -o DIR")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(destination, mode_from=target.path, durable=options.in_place) as fd:
+        plan.write(source.fd, fd)
+        written = map_fd(os.dup(fd), str(destination))
+        try:
+            final = context.reopen_verified(cleaner, parsed, cast(bytes, written))
+            _rescan(report, scanner, context, cleaner, final)
+        finally:
+            close_mapped(written)
+        if options.in_place and _stat_key(target.path) != read_stat:
+            raise SanitizeError("the file changed while it was being cleaned; left as it is")
 
 
 def _notices(report: FileReport, scanner: scan.TextScanner | None) -> None:

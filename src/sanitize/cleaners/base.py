@@ -5,7 +5,8 @@ question the pipeline asks about the file, from the one walk it made:
 
 - ``items()``: everything cleaning removes (what ``show`` and ``check`` list);
 - ``remarks()``: things kept on purpose that a person should still look at;
-- ``clean()``: the cleaned bytes, with notes;
+- ``clean()``: the cleaned bytes, with notes (or, for a large mapped file, a plan of the
+  copy: see sanitize.source and ``ParsedFile.planned``);
 - ``verify(cleaned)``: compare a cleaned output (opened as a new ParsedFile) with this
   original, on what a person sees or hears (pixels, text, samples), and raise if it differs;
 - ``text_parts()``: the visible text, in parts that say where they come from, for the
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sanitize.errors import SanitizeError
 from sanitize.options import Options
 from sanitize.report import MetadataItem
+from sanitize.source import Plan, is_mapped
 
 if TYPE_CHECKING:
     from sanitize.context import Context
@@ -38,9 +40,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class CleanResult:
+    """The cleaned file: its bytes, or (for a large file read through a memory map) a
+    ``Plan`` of the ranges to copy from the original and the bytes to write between them,
+    which the pipeline writes with the kernel's copy. Most cleaners only fill ``data``."""
+
     # Movies may hand back the bytearray they edited: no second copy of a large file.
-    data: bytes | bytearray
+    data: bytes | bytearray = b""
     notes: list[str] = field(default_factory=list)
+    plan: Plan | None = None
 
 
 @dataclass
@@ -91,6 +98,21 @@ class ParsedFile(ABC):
         """Things kept on purpose that a user should still look at."""
         return []
 
+    @property
+    def streamed(self) -> bool:
+        """Whether ``data`` is a memory map of a large file (see sanitize.source): slicing,
+        ``find`` and ``struct.unpack_from`` work as on bytes, but reading all of it would
+        bring the whole file into memory. Only cleaners of formats marked ``streams`` in
+        sanitize.catalog are handed one."""
+        return is_mapped(self.data)
+
+    def planned(self, plan: Plan, notes: list[str]) -> CleanResult:
+        """The result of a cleaner that describes its output as a plan: written by the
+        pipeline for a mapped file, rendered in memory for bytes (the same output)."""
+        if self.streamed:
+            return CleanResult(b"", notes, plan)
+        return CleanResult(plan.render(self.data), notes)
+
     @abstractmethod
     def clean(self) -> CleanResult:
         """The cleaned bytes; raise SanitizeError when that cannot be done safely."""
@@ -116,6 +138,10 @@ class Cleaner(ABC):
     kinds: ClassVar[frozenset[str]]
     #: Bump when the output changes, so cached results of an older version are not reused.
     version: ClassVar[str] = "1"
+    #: True when ``open`` accepts a memory map of a large file (see ``ParsedFile.streamed``)
+    #: and ``clean`` then returns a plan: such files have no size cap and are never read
+    #: whole. Left False, a cleaner is always handed bytes, under --max-size.
+    streams: ClassVar[bool] = False
 
     @classmethod
     def malformed_errors(cls) -> tuple[type[BaseException], ...]:

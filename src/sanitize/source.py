@@ -1,0 +1,323 @@
+"""Large media read through a memory map, and cleaned copies written as a plan.
+
+A movie of several gigabytes is never read into Python memory. The file is mapped
+read-only (``MappedFile``): cleaners walk its box, element or chunk headers by slicing the
+map exactly as they slice ``bytes`` (slices, ``find``, ``struct.unpack_from`` and
+``memoryview`` all work on both), and only the pages they touch are read. Their ``clean``
+returns a ``Plan``: the output as a list of segments, each a range of the original to copy,
+bytes to write, or a run of zeros. The pipeline writes the plan with the kernel's copy
+(``os.copy_file_range``, then ``os.sendfile``, then a buffered copy in bounded chunks), so
+the media data never passes through this process. The same plan renders in memory for
+files given as bytes, which makes the two paths produce the same output by construction.
+
+Bulk comparisons (``ranges_equal``) and scans (``is_zero``) read mapped files with
+``os.pread`` into a reused buffer instead of touching the map: pages of a map that are
+touched count in the resident size of the process, pread'd pages stay in the page cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import errno
+import mmap
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+CHUNK = 1 << 20  # bytes per read or write when the kernel cannot copy for us
+_COPY_FALLBACK_ERRORS = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+class MappedFile(mmap.mmap):
+    """A read-only memory map of a file that remembers its descriptor (for ``pread``)."""
+
+    fd: int
+    path: str
+
+    def __contains__(self, item: object) -> bool:
+        # mmap's own ``in`` only looks for single bytes: ``b"abc" in map`` would be False.
+        if isinstance(item, bytes | bytearray):
+            return self.find(item) >= 0
+        return super().__contains__(item)
+
+
+def open_mapped(path: str | os.PathLike[str]) -> MappedFile:
+    """Map a whole file read-only. The caller closes it with ``close_mapped``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return map_fd(fd, os.fspath(path))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def map_fd(fd: int, path: str = "") -> MappedFile:
+    """Map an open descriptor read-only; the map owns it from now on (``close_mapped``)."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        raise ValueError("an empty file cannot be mapped")
+    mapped = MappedFile(fd, size, access=mmap.ACCESS_READ)
+    mapped.fd, mapped.path = fd, path
+    return mapped
+
+
+def close_mapped(mapped: MappedFile) -> None:
+    try:
+        mapped.close()
+    finally:
+        os.close(mapped.fd)
+
+
+def is_mapped(data: object) -> bool:
+    return isinstance(data, MappedFile)
+
+
+def read(data: bytes | bytearray | mmap.mmap, start: int, stop: int) -> bytes:
+    """``bytes(data[start:stop])``; a mapped file is read with pread, not through the map."""
+    start, stop = max(start, 0), min(stop, len(data))
+    if stop <= start:
+        return b""
+    if isinstance(data, MappedFile):
+        return _pread_exact(data.fd, stop - start, start)
+    return bytes(data[start:stop])
+
+
+def _pread_exact(fd: int, size: int, offset: int) -> bytes:
+    parts: list[bytes] = []
+    while size > 0:
+        chunk = os.pread(fd, size, offset)
+        if not chunk:
+            raise EOFError("the file is shorter than its structure says")
+        parts.append(chunk)
+        size -= len(chunk)
+        offset += len(chunk)
+    return b"".join(parts)
+
+
+def _chunks(start: int, stop: int, step: int = CHUNK) -> Iterable[tuple[int, int]]:
+    for position in range(start, stop, step):
+        yield position, min(step, stop - position)
+
+
+def is_zero(data: bytes | bytearray | mmap.mmap, start: int, stop: int) -> bool:
+    """Whether ``data[start:stop]`` holds only zero bytes (read in bounded chunks)."""
+    stop = min(stop, len(data))
+    for position, size in _chunks(start, stop):
+        if read(data, position, position + size).strip(b"\x00"):
+            return False
+    return True
+
+
+def ranges_equal(
+    first: bytes | bytearray | mmap.mmap,
+    second: bytes | bytearray | mmap.mmap,
+    ranges: Iterable[tuple[int, int]],
+) -> bool:
+    """Whether both hold the same bytes at every (offset, size), read chunk by chunk."""
+    for offset, size in ranges:
+        for position, length in _chunks(offset, offset + size):
+            if read(first, position, position + length) != read(
+                second, position, position + length
+            ):
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Bytes ``start:stop`` of the original, unchanged."""
+
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class Zeros:
+    count: int
+
+
+Segment = Copy | Zeros | bytes
+
+
+class Plan:
+    """A cleaned copy described as segments of the original, new bytes and zero runs."""
+
+    def __init__(self, segments: Sequence[Segment]):
+        self.segments = [s for s in segments if _length(s)]
+
+    @classmethod
+    def patched(
+        cls, end: int, edits: Iterable[tuple[int, bytes | int]], data_size: int | None = None
+    ) -> Plan:
+        """The original up to ``end``, with edits applied in order at their offsets: bytes
+        to write, or a count of zero bytes. Later edits win where edits overlap, exactly as
+        if each had been written over a copy in turn; edits past ``end`` are cut off."""
+        painted: list[tuple[int, int, bytes | None]] = []  # (start, stop, bytes or zeros)
+        for offset, content in edits:
+            size = content if isinstance(content, int) else len(content)
+            start, stop = max(offset, 0), min(offset + size, end)
+            if stop <= start:
+                continue
+            value = None if isinstance(content, int) else content[start - offset : stop - offset]
+            _paint(painted, start, stop, value)
+        segments: list[Segment] = []
+        position = 0
+        for start, stop, value in painted:
+            if start > position:
+                segments.append(Copy(position, start))
+            segments.append(Zeros(stop - start) if value is None else value)
+            position = stop
+        if end > position:
+            segments.append(Copy(position, end))
+        return cls(segments)
+
+    @property
+    def size(self) -> int:
+        return sum(_length(s) for s in self.segments)
+
+    def edited(self) -> list[tuple[int, int]]:
+        """(start, stop) in the output of the bytes not copied from the same offset of the
+        original: the only places an in-place edit can have changed anything."""
+        found: list[tuple[int, int]] = []
+        position = 0
+        for segment in self.segments:
+            length = _length(segment)
+            if isinstance(segment, Copy) and segment.start == position:
+                pass
+            elif found and found[-1][1] == position:
+                found[-1] = (found[-1][0], position + length)
+            else:
+                found.append((position, position + length))
+            position += length
+        return found
+
+    def changes(self, data: bytes | bytearray | mmap.mmap) -> bool:
+        """Whether the output differs from ``data`` (the original)."""
+        if self.size != len(data):
+            return True
+        position = 0
+        for segment in self.segments:
+            length = _length(segment)
+            if isinstance(segment, Copy):
+                if segment.start != position and not ranges_equal_at(
+                    data, segment.start, position, length
+                ):
+                    return True
+            elif isinstance(segment, Zeros):
+                if not is_zero(data, position, position + length):
+                    return True
+            elif read(data, position, position + length) != segment:
+                return True
+            position += length
+        return False
+
+    def render(self, data: bytes | bytearray | mmap.mmap) -> bytearray:
+        """The output in memory (files given as bytes, and small embedded files)."""
+        out = bytearray()
+        for segment in self.segments:
+            if isinstance(segment, Copy):
+                out += data[segment.start : segment.stop]
+            elif isinstance(segment, Zeros):
+                out += bytes(segment.count)
+            else:
+                out += segment
+        return out
+
+    def write(self, source_fd: int, target: BinaryIO | int) -> None:
+        """Write the output to ``target`` at its current position; the ranges of the
+        original go from ``source_fd`` with the kernel's copy where it can."""
+        fd = target if isinstance(target, int) else target.fileno()
+        if not isinstance(target, int):
+            target.flush()
+        for segment in self.segments:
+            if isinstance(segment, Copy):
+                copy_range(source_fd, fd, segment.start, segment.stop - segment.start)
+            elif isinstance(segment, Zeros):
+                zeros = bytes(min(segment.count, CHUNK))
+                for _, size in _chunks(0, segment.count):
+                    _write_all(fd, memoryview(zeros)[:size])
+            else:
+                _write_all(fd, segment)
+
+
+def ranges_equal_at(
+    data: bytes | bytearray | mmap.mmap, first: int, second: int, size: int
+) -> bool:
+    for offset, length in _chunks(0, size):
+        if read(data, first + offset, first + offset + length) != read(
+            data, second + offset, second + offset + length
+        ):
+            return False
+    return True
+
+
+def _length(segment: Segment) -> int:
+    if isinstance(segment, Copy):
+        return max(segment.stop - segment.start, 0)
+    if isinstance(segment, Zeros):
+        return segment.count
+    return len(segment)
+
+
+def _paint(
+    painted: list[tuple[int, int, bytes | None]], start: int, stop: int, value: bytes | None
+) -> None:
+    """Put [start, stop) over the sorted, disjoint intervals of ``painted``."""
+    index = bisect.bisect_left(painted, start, key=lambda item: item[1])
+    # Every interval from ``index`` on ends after ``start``; keep what sticks out.
+    kept: list[tuple[int, int, bytes | None]] = []
+    end_index = index
+    while end_index < len(painted) and painted[end_index][0] < stop:
+        old_start, old_stop, old = painted[end_index]
+        if old_start < start:
+            kept.append((old_start, start, None if old is None else old[: start - old_start]))
+        if old_stop > stop:
+            kept.append((stop, old_stop, None if old is None else old[stop - old_start :]))
+        end_index += 1
+    new = [item for item in kept if item[0] < start]
+    new.append((start, stop, value))
+    new.extend(item for item in kept if item[0] >= stop)
+    painted[index:end_index] = new
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def copy_range(source_fd: int, target_fd: int, offset: int, count: int) -> None:
+    """Append ``count`` bytes of the source from ``offset`` to the target's position."""
+    done = 0
+    copier = getattr(os, "copy_file_range", None)
+    while copier is not None and done < count:
+        try:
+            sent = copier(source_fd, target_fd, count - done, offset + done)
+        except OSError as exc:
+            if exc.errno not in _COPY_FALLBACK_ERRORS:
+                raise
+            break
+        if sent == 0:
+            raise EOFError("the file is shorter than its structure says")
+        done += sent
+    sendfile = getattr(os, "sendfile", None)
+    while sendfile is not None and done < count:
+        try:
+            sent = sendfile(target_fd, source_fd, offset + done, count - done)
+        except OSError as exc:
+            if exc.errno not in _COPY_FALLBACK_ERRORS:
+                raise
+            break
+        if sent == 0:
+            raise EOFError("the file is shorter than its structure says")
+        done += sent
+    buffer = bytearray(min(CHUNK, max(count - done, 0)))
+    while done < count:
+        view = memoryview(buffer)[: min(len(buffer), count - done)]
+        size = os.preadv(source_fd, [view], offset + done)
+        if size == 0:
+            raise EOFError("the file is shorter than its structure says")
+        _write_all(target_fd, view[:size])
+        done += size
