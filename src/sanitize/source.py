@@ -124,6 +124,62 @@ def ranges_equal(
     return True
 
 
+def pairs_equal(
+    first: bytes | bytearray | mmap.mmap,
+    second: bytes | bytearray | mmap.mmap,
+    pairs: Iterable[tuple[int, int, int]],
+) -> bool:
+    """Whether ``first[a:a+size] == second[b:b+size]`` for every (a, b, size), in chunks."""
+    for a, b, size in pairs:
+        for offset, length in _chunks(0, size):
+            if read(first, a + offset, a + offset + length) != read(
+                second, b + offset, b + offset + length
+            ):
+                return False
+    return True
+
+
+def same_where_kept(
+    first: bytes | bytearray | mmap.mmap,
+    second: bytes | bytearray | mmap.mmap,
+    ranges: Sequence[tuple[int, int]],
+    edited: Sequence[tuple[int, int]],
+    spots: int = 64,
+    window: int = 1 << 16,
+) -> bool:
+    """Whether an output written in place (every byte at its original offset) holds the
+    original's bytes in ``ranges`` (start, end), the media a person sees or hears.
+
+    Where both are in memory, all of it is compared. Where either is a mapped file, the
+    output was written from a plan: outside the ``edited`` ranges it is the kernel's copy
+    of the same ranges of the original, identical by construction. So what is compared in
+    full is the part of ``ranges`` an edit touches (any is a bug of the cleaner), and
+    ``spots`` windows spread over the ranges check the copy itself; reads are chunked.
+    """
+    if not (is_mapped(first) or is_mapped(second)):
+        before, after = memoryview(first), memoryview(second)
+        return all(before[a:b] == after[a:b] for a, b in ranges)
+    starts = [start for start, _ in edited]
+    checks: list[tuple[int, int]] = []
+    for start, stop in ranges:
+        index = bisect.bisect_left(starts, stop) - 1
+        while index >= 0 and edited[index][1] > start:
+            low, high = max(start, edited[index][0]), min(stop, edited[index][1])
+            checks.append((low, high - low))
+            index -= 1
+    total = sum(stop - start for start, stop in ranges)
+    if total:
+        step = max(total // spots, 1)
+        wanted, done = 0, 0
+        for start, stop in ranges:
+            while wanted < done + (stop - start):
+                offset = start + wanted - done
+                checks.append((offset, min(window, stop - offset)))
+                wanted += step
+            done += stop - start
+    return ranges_equal(first, second, checks)
+
+
 @dataclass(frozen=True)
 class Copy:
     """Bytes ``start:stop`` of the original, unchanged."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from sanitize import catalog
+from sanitize import catalog, source
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
@@ -61,16 +61,17 @@ class AviFile(ParsedFile):
         self.junked: list[tuple[int, int]] = []  # (start, end) of chunks that become JUNK
         self.movie: list[tuple[int, int]] = []  # (start, end) of the frames and their index
         for chunk_id, list_type, start, stop in _walk(data, 0, len(data)):
-            payload = data[start + 8 : stop]
+            # Payloads are sliced only where read: the movi list is most of a large file.
             if list_type == b"movi" or chunk_id == b"idx1":
                 self.movie.append((start, stop))
             if chunk_id == b"LIST" and list_type == b"INFO":
-                self._items.extend(_info_items(payload))
+                self._items.extend(_info_items(data[start + 8 : stop]))
             elif chunk_id in JUNKED:
+                payload = data[start + 8 : stop]
                 self._items.append(MetadataItem("AVI", JUNKED[chunk_id], bytes_text(payload)))
-            elif chunk_id == b"JUNK" and payload.strip(b"\x00"):
+            elif chunk_id == b"JUNK" and not source.is_zero(data, start + 8, stop):
                 self._items.append(
-                    MetadataItem("AVI:JUNK", "LeftoverData", f"<{len(payload)} bytes>")
+                    MetadataItem("AVI:JUNK", "LeftoverData", f"<{stop - start - 8} bytes>")
                 )
             else:
                 continue
@@ -79,23 +80,26 @@ class AviFile(ParsedFile):
     def items(self) -> list[MetadataItem]:
         return list(self._items)
 
-    def clean(self) -> CleanResult:
-        out = bytearray(self.data)
+    def plan(self) -> source.Plan:
+        edits: list[tuple[int, bytes | int]] = []
         for start, stop in self.junked:
             # Same size field, zeroed payload: nothing after it moves.
-            out[start:stop] = (
-                b"JUNK" + self.data[start + 4 : start + 8] + b"\x00" * (stop - start - 8)
-            )
-        # The edited copy itself: no second copy of a large movie.
-        return CleanResult(out)
+            edits.append((start, b"JUNK" + bytes(self.data[start + 4 : start + 8])))
+            edits.append((start + 8, stop - start - 8))
+        return source.Plan.patched(len(self.data), edits)
+
+    def clean(self) -> CleanResult:
+        # In memory: one edited copy. Mapped: the kernel copies, only the edits are written.
+        return self.planned(self.plan(), [])
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, AviFile):
             raise VerificationError("the cleaned file is not an AVI file")
-        before, after = memoryview(self.data), memoryview(cleaned.data)
-        if len(self.movie) != len(cleaned.movie) or any(
-            before[a:b] != after[c:d]
-            for (a, b), (c, d) in zip(self.movie, cleaned.movie, strict=True)
+        # Nothing moves: the frames are at the same offsets in both.
+        if (
+            len(self.data) != len(cleaned.data)
+            or self.movie != cleaned.movie
+            or not source.same_where_kept(self.data, cleaned.data, self.movie, self.plan().edited())
         ):
             raise VerificationError("AVI frames changed during cleaning")
 
@@ -103,6 +107,7 @@ class AviFile(ParsedFile):
 class AviCleaner(Cleaner):
     name = "avi"
     kinds = catalog.kinds_of("avi")
+    streams = True
 
     def open(self, data: bytes, kind: str, context: Context) -> AviFile:
         return AviFile(data, kind, context)

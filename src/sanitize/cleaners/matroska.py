@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from sanitize import catalog
+from sanitize import catalog, source
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
@@ -77,26 +77,34 @@ class MatroskaFile(ParsedFile):
     def items(self) -> list[MetadataItem]:
         return list(self._items)
 
-    def clean(self) -> CleanResult:
-        out = bytearray(self.data)
-        for element in self.empty:
-            out[element.data_start : element.end] = b"\x00" * (element.end - element.data_start)
+    def plan(self) -> source.Plan:
+        """The original with the emptied values zeroed, then the voided elements voided."""
+        edits: list[tuple[int, bytes | int]] = [
+            (element.data_start, element.end - element.data_start) for element in self.empty
+        ]
         for element in self.voids:
-            out[element.start : element.end] = ebml.void(element.end - element.start)
-        # The edited copy itself: no second copy of a large movie.
-        return CleanResult(out)
+            header = ebml.void_header(element.end - element.start)
+            edits.append((element.start, header))
+            edits.append((element.start + len(header), element.end - element.start - len(header)))
+        return source.Plan.patched(len(self.data), edits)
+
+    def clean(self) -> CleanResult:
+        # In memory: one edited copy. Mapped: the kernel copies, only the edits are written.
+        return self.planned(self.plan(), [])
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, MatroskaFile):
             raise VerificationError("the cleaned file is not a Matroska/WebM file")
-        # Memory views compare the blocks without copying them.
-        before, after = memoryview(self.data), memoryview(cleaned.data)
+        # Nothing moves: the blocks are at the same offsets in both (see source.same_where_kept).
         if (
             len(self.data) != len(cleaned.data)
-            or len(self.clusters) != len(cleaned.clusters)
-            or any(
-                before[a.start : a.end] != after[b.start : b.end]
-                for a, b in zip(self.clusters, cleaned.clusters, strict=True)
+            or [(c.start, c.end) for c in self.clusters]
+            != [(c.start, c.end) for c in cleaned.clusters]
+            or not source.same_where_kept(
+                self.data,
+                cleaned.data,
+                [(c.start, c.end) for c in self.clusters],
+                self.plan().edited(),
             )
         ):
             raise VerificationError("audio or video blocks changed during cleaning")
@@ -152,7 +160,7 @@ class MatroskaFile(ParsedFile):
                     removed_positions.add(element.start - segment.data_start)
                 else:
                     self.voids.extend(unwanted)
-            elif element.id == VOID and data[element.data_start : element.end].strip(b"\x00"):
+            elif element.id == VOID and not source.is_zero(data, element.data_start, element.end):
                 self._items.append(
                     MetadataItem(
                         "Matroska:Void", "LeftoverData", f"<{element.end - element.start} bytes>"
@@ -205,6 +213,7 @@ class MatroskaCleaner(Cleaner):
     name = "matroska"
     kinds = catalog.kinds_of("matroska")
     version = "2"
+    streams = True
 
     def open(self, data: bytes, kind: str, context: Context) -> MatroskaFile:
         return MatroskaFile(data, kind, context)

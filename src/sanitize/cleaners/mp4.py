@@ -186,6 +186,7 @@ class Mp4File(ParsedFile):
         self.media = qt.media_ranges(self.located)
         self._items: list[MetadataItem] = []
         self._edits: list[Edit] = []
+        self._samples: list[tuple[int, int, int]] | None = None
         removed = 0
         for stbl_item, handler in _tracks(data, self.located):
             self._writer_names(stbl_item, handler)
@@ -300,6 +301,11 @@ class Mp4File(ParsedFile):
     def samples(self) -> list[tuple[int, int, int]]:
         """(offset, size, track) of the samples compared by verify: those of every track but
         the ones blanked on purpose, then those of the movie fragments (track -1)."""
+        if self._samples is None:
+            self._samples = self._find_samples()
+        return self._samples
+
+    def _find_samples(self) -> list[tuple[int, int, int]]:
         found = [
             (offset, size, index)
             for index, stbl in enumerate(self.sample_tables(self.blanked))

@@ -112,9 +112,14 @@ def _unknown_end(
 
 def void(length: int) -> bytes:
     """An EBML Void element of exactly ``length`` bytes."""
+    header = void_header(length)
+    return header + b"\x00" * (length - len(header))
+
+
+def void_header(length: int) -> bytes:
+    """The id and size of a Void element of ``length`` bytes; zeros make up the rest."""
     if length < 2:
         raise ValueError("a Void element needs two bytes")
     width = min(8, length - 1)
     payload = length - 1 - width
-    size = (payload | (1 << (7 * width))).to_bytes(width, "big")
-    return b"\xec" + size + b"\x00" * payload
+    return b"\xec" + (payload | (1 << (7 * width))).to_bytes(width, "big")

@@ -188,28 +188,38 @@ def _table(data: bytes, box: Box, entry_size: int) -> Reader:
     return reader
 
 
+def _array(data: bytes, start: int, end: int, count: int, width: int) -> tuple[int, ...]:
+    """``count`` big-endian unsigned integers of ``width`` bytes from ``start`` (whole tables
+    are unpacked at once: a long movie has hundreds of thousands of entries)."""
+    count = max(min(count, (end - start) // width), 0)
+    return struct.unpack_from(f">{count}{'Q' if width == 8 else 'I'}", data, start)
+
+
 def sample_ranges(data: bytes, stbl: Box) -> list[tuple[int, int]]:
     """(offset, size) of every sample of a track, from its sample tables."""
     tables = {child.type: child for child in boxes(data, stbl.payload_start, stbl.end)}
     if b"stsz" not in tables or b"stsc" not in tables or not ({b"stco", b"co64"} & tables.keys()):
         return []
-    reader = Reader(data, tables[b"stsz"].payload_start + 4, tables[b"stsz"].end)
+    stsz = tables[b"stsz"]
+    reader = Reader(data, stsz.payload_start + 4, stsz.end)
     uniform, count = reader.uint(4), reader.uint(4)
     if count > 1_000_000:
-        raise LimitExceededError("too many samples in a chapter track")
-    sizes = [uniform] * count if uniform else [reader.uint(4) for _ in range(count)]
+        raise LimitExceededError("too many samples in a track")
+    if uniform:
+        sizes: tuple[int, ...] | list[int] = [uniform] * count
+    else:
+        if reader.pos + 4 * count > stsz.end:
+            raise CorruptFileError("truncated stsz table")
+        sizes = _array(data, reader.pos, stsz.end, count, 4)
     wide = b"co64" in tables
     offsets_box = tables[b"co64" if wide else b"stco"]
     reader = _table(data, offsets_box, 8 if wide else 4)
-    chunk_offsets = [
-        reader.uint(8 if wide else 4)
-        for _ in range((offsets_box.end - reader.pos) // (8 if wide else 4))
-    ]
+    chunk_offsets = _array(
+        data, reader.pos, offsets_box.end, (offsets_box.end - reader.pos), 8 if wide else 4
+    )
     reader = _table(data, tables[b"stsc"], 12)
-    runs = [
-        (reader.uint(4), reader.uint(4), reader.uint(4))
-        for _ in range((tables[b"stsc"].end - reader.pos) // 12)
-    ]
+    flat = _array(data, reader.pos, tables[b"stsc"].end, (tables[b"stsc"].end - reader.pos), 4)
+    runs = [flat[i : i + 3] for i in range(0, len(flat) - 2, 3)]
     ranges: list[tuple[int, int]] = []
     sample = 0
     for index, (first, per_chunk, _) in enumerate(runs):
