@@ -22,7 +22,8 @@ N a hard negative (types PUBLIC, CITY, NAMELIKE, PLACEHOLDER, NUM). The occurren
 occurrences when none is bounded; default 1) or ``*`` for every occurrence not
 already inside a span of the same kind and bounded by non-word characters. Offsets come from
 ``str.find`` only; a substring that is not found stops the run. Entities may not overlap.
-The split (tune or heldout) is drawn from a hash of the source address, half of each language.
+The split (tune or heldout) is drawn from a hash of the source address, half of each language,
+unless the header forces it (``split: tune``).
 """
 
 from __future__ import annotations
@@ -107,10 +108,17 @@ def parse(path: Path) -> dict:
 
 
 def split(docs: list[dict]) -> None:
-    """Half of each language to tuning, half held out, by a hash of the source address."""
+    """Half of each language to tuning, half held out, by a hash of the source address.
+
+    A spec may force its split with a header line ``split: tune`` (documents added after the
+    first draw); such documents are left out of the draw, so the others keep their split.
+    """
+    for doc in docs:
+        if "split" in doc:
+            assert doc["split"] in ("tune", "heldout"), f"{doc['id']}: split {doc['split']}"
     for lang in {d["lang"] for d in docs}:
         group = sorted(
-            (d for d in docs if d["lang"] == lang),
+            (d for d in docs if d["lang"] == lang and "split" not in d),
             key=lambda d: hashlib.sha256(d["source"].encode()).hexdigest(),
         )
         for rank, doc in enumerate(group):
