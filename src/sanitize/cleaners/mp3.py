@@ -10,7 +10,7 @@ file. mutagen reads the fields of each tag from the exact bytes found.
 
 from __future__ import annotations
 
-from sanitize import catalog
+from sanitize import catalog, source
 from sanitize.cleaners.base import CleanResult, MutagenCleaner, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
@@ -69,7 +69,7 @@ class Mp3File(ParsedFile):
         if not self.stream.frames:
             raise CorruptFileError("no MPEG audio frames found")
         notes = [f"removed {len(self.tags)} tag(s)"] if self.tags else []
-        return CleanResult(self.data[self.audio_start : self.audio_end], notes)
+        return self.planned(source.Plan([source.Copy(self.audio_start, self.audio_end)]), notes)
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, Mp3File):
@@ -82,8 +82,10 @@ class Mp3File(ParsedFile):
                 f"{cleaned.stream.duration:.2f} s after)"
             )
         # And the very bytes: only the tags around the audio were cut.
-        audio = memoryview(self.data)[self.audio_start : self.audio_end]
-        if memoryview(cleaned.data)[cleaned.audio_start : cleaned.audio_end] != audio:
+        size = self.audio_end - self.audio_start
+        if cleaned.audio_end - cleaned.audio_start != size or not source.pairs_equal(
+            self.data, cleaned.data, [(self.audio_start, cleaned.audio_start, size)]
+        ):
             raise VerificationError("MP3 audio frames changed during cleaning")
 
 
@@ -91,6 +93,7 @@ class Mp3Cleaner(MutagenCleaner):
     name = "mp3"
     kinds = catalog.kinds_of("mp3")
     version = "2"
+    streams = True
 
     def open(self, data: bytes, kind: str, context: Context) -> Mp3File:
         return Mp3File(data, kind, context)
