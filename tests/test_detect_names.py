@@ -143,3 +143,17 @@ def test_a_surname_that_is_also_a_street_type_stays_a_person() -> None:
 )
 def test_bylines_name_their_author(text: str, language: str, name: str) -> None:
     assert ("PERSON", name) in found(text, language)
+
+
+def test_titles_of_office_and_initials() -> None:
+    text = "Present: Cllr Mrs R Okafor, Cllr Mr T W Ashdown (Chair) and Councillor Ines Varga."
+    assert persons(text, "en") == ["R Okafor", "T W Ashdown", "Ines Varga"]
+
+
+def test_a_lone_title_is_not_a_person() -> None:
+    assert persons("Apologies were received from Cllr and Mrs.", "en") == []
+
+
+def test_a_name_beside_a_venue_or_body_is_the_place() -> None:
+    assert persons("Réunion salle Lucien Garcin, puis apéritif.", "fr") == []
+    assert persons("Councillors of Brimley Parish Council met on Monday.", "en") == []

@@ -377,3 +377,19 @@ def test_amounts_in_words_become_ranges(written: str, expected: str) -> None:
     from sanitize.detect.rewrite import price_range
 
     assert price_range(written) == expected
+
+
+def test_phone_in_a_bracketed_list() -> None:
+    found = [
+        (h.type, "Tél : (05.55.48.33.97 ; 06.80.98.17.64)"[h.start : h.end])
+        for h in RECOGNIZERS["PHONE"]("Tél : (05.55.48.33.97 ; 06.80.98.17.64)")
+    ]
+    assert found == [("PHONE", "05.55.48.33.97"), ("PHONE", "06.80.98.17.64")]
+
+
+def test_amounts_in_accounts_are_money() -> None:
+    text = "Dépenses = 2 033 729.68 et recettes = 2 514 543.28."
+    assert [text[h.start : h.end] for h in RECOGNIZERS["PRICE"](text)] == [
+        "2 033 729.68",
+        "2 514 543.28",
+    ]

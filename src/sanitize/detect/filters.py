@@ -57,8 +57,8 @@ def keep_name(text: str, hit: Hit) -> bool:
         return False  # models tag lower-case common words in informal text
     if hit.type == "LOCATION" and value.isupper() and len(value) <= 6 and len(tokens) == 1:
         return False  # acronyms: TJM, SEO, HT (names.py judges names in capitals)
-    if any(len(t) == 1 and t.isalpha() and t.isupper() for t in tokens):
-        return False  # anonymised names: "Marque X", "Client A"
+    if tokens and len(tokens[-1].rstrip(".")) == 1 and tokens[-1][:1].isupper():
+        return False  # anonymised names: "Marque X", "Client A" (initials come first: "B Abbott")
     line = _line(text, hit.start).strip()
     if line.startswith("#") or line.endswith(":") and len(line) < 60 and value in line[:-1]:
         return False  # a heading

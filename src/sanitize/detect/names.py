@@ -43,7 +43,9 @@ _GREETING = (
 )
 _TITLE = (
     r"mm|mme|mmes|mlle|madame|mademoiselle|monsieur|messieurs|m\.|mr|mrs|ms|miss|dr|docteur|"
-    r"doctor|maître|me|prof|professeur|professor|sir"
+    r"doctor|maître|me|prof|professeur|professor|sir|"
+    # Titles of office written before a member's name in minutes: "Cllr Mrs B Abbott".
+    r"cllrs?|coun|councillors?|councilors?|alderman|rev|revd|reverend|abbé|père"
 )
 _INTRODUCER = (
     r"avec|pour|par|chez|cc|de\s+la\s+part\s+de|signé|with|for|from|by|to|and|et|ou|or|"
@@ -66,7 +68,7 @@ _AFTER_SIGN_OFF = re.compile(rf"(?:^|\W)(?:{_SIGN_OFFS})[ \t]*,[ \t]*$", re.IGNO
 _BEFORE_GREETING = re.compile(rf"(?:^|\W)(?:{_GREETING})[\s,!]*$", re.IGNORECASE)
 # A title, possibly followed by a list of names: "MM. DION, MARCDARGENT et VAN DEN BROUCKE".
 _BEFORE_TITLE = re.compile(
-    rf"(?:^|\W)(?i:{_TITLE})\.?\s+(?:[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’-]*)*"
+    rf"(?:^|\W)(?:(?i:{_TITLE})\.?\s+)+(?:[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’-]*)*"
     r"\s*(?:,|\bet\b|\band\b)\s*)*$"
 )
 _DETERMINER = re.compile(
@@ -78,11 +80,12 @@ _DETERMINER = re.compile(
 STRONG_CUES = ("title", "greeting", "signature", "possessive", "role")
 _BEFORE_INTRODUCER = re.compile(rf"(?:^|\W)(?:{_INTRODUCER})\s+$", re.IGNORECASE)
 _TITLE_ONLY = re.compile(rf"(?:{_TITLE})\.?", re.IGNORECASE)
-# A run of capitalised words: "Julie Martin", "CLAIRE MOREAU", "Jean-Marc Le Goff".
 _CAP_WORD = rf"[{_UPPER}][\w'’-]*"
 _PARTICLE = r"(?:de|du|des|van|von|le|la|da|di|dos|bin|el)"  # "Van Den Broucke", "de Rivoli"
+# A run of capitalised words: "Julie Martin", "CLAIRE MOREAU", "Cllr Mr A H Porter" (titles and
+# initials make runs of up to six words).
 _RUN = re.compile(
-    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP_WORD}){{0,3}}(?![\w@])"
+    rf"(?<![\w@#/.-]){_CAP_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP_WORD}){{0,5}}(?![\w@])"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Places: streets are addresses; a place after a preposition in a sentence about the
@@ -240,7 +243,7 @@ def _all_caps(word: str) -> bool:
 
 def _strip_title(text: str, start: int, end: int) -> int:
     """Move past a title the model kept in the span ("Mme Garnier" -> "Garnier")."""
-    match = re.match(rf"(?:{_TITLE})\.?\s+", text[start:end], re.IGNORECASE)
+    match = re.match(rf"(?:(?:{_TITLE})\.?\s+)+", text[start:end], re.IGNORECASE)
     return start + match.end() if match else start
 
 
@@ -290,8 +293,8 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
         start = run.start() + word.start()
         if start > run.start() and group[word.start() - 1] not in " \t":
             continue
-        if re.fullmatch(_PARTICLE, word.group()):
-            continue
+        if re.fullmatch(_PARTICLE, word.group()) or _TITLE_ONLY.fullmatch(word.group()):
+            continue  # the name starts after its titles: "Cllr Mrs B Abbott" -> "B Abbott"
         hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
             return hit
@@ -308,6 +311,8 @@ def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
     tokens = _tokens(value)
     if not tokens or not value[:1].isupper() or text[start - 1 : start] in ("@", "#"):
         return None  # handles and hashtags are left to the handle policy
+    if all(_TITLE_ONLY.fullmatch(t) for t in value.split()):
+        return None  # "Cllr", "Mrs": a title the model took for the name it introduces
     cue = _cue(text, start, end)
     strong = cue in STRONG_CUES
     if not entity.proper and not strong:
@@ -401,9 +406,7 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if _brand(text, hit, entities):
             continue
         persons.append(hit)
-    persons = [
-        h for h in persons if not _public(text, h, language) and not _in_place_name(text, h)
-    ]
+    persons = [h for h in persons if not _public(text, h, language) and not _in_place_name(text, h)]
     persons += _other_mentions(text, persons, language)
     places = [
         Hit("LOCATION", e.start, e.end, MODEL_SCORE)
@@ -417,11 +420,12 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
 # "rue Victor Hugo", "Baker Street", "Royal Mint Court"): the labelling policy's
 # hard negatives. The street types are the closed classes of sanitize.detect.vocab.
 _STREET_BEFORE = re.compile(
-    rf"(?:^|[\s,(])(?i:{vocab.alternation(vocab.FR_STREET_TYPES)})[ \t]+"
+    rf"(?:^|[\s,(])(?i:{vocab.alternation(vocab.FR_STREET_TYPES + vocab.FR_VENUE_TYPES)})[ \t]+"
     rf"(?:(?i:{vocab.alternation(vocab.FR_NAME_PARTICLES)})[ \t]+)?$"
 )
-_STREET_AFTER = re.compile(rf"[ \t]+({vocab.alternation(vocab.EN_STREET_TYPES)})(?!\w)")
-_LAST_STREET_TYPE = re.compile(rf"\s({vocab.alternation(vocab.EN_STREET_TYPES)})$")
+_PLACE_NOUNS_AFTER = vocab.alternation(vocab.EN_STREET_TYPES + vocab.EN_INSTITUTION_TYPES)
+_STREET_AFTER = re.compile(rf"[ \t]+({_PLACE_NOUNS_AFTER})(?!\w)")
+_LAST_STREET_TYPE = re.compile(rf"\s({_PLACE_NOUNS_AFTER})$")
 
 
 def _in_place_name(text: str, hit: Hit) -> bool:

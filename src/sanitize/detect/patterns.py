@@ -140,7 +140,10 @@ def _trim_phone(text: str, start: int, end: int) -> tuple[int, int]:
 
 def phones(text: str) -> Iterator[Hit]:
     for match in _PHONE_CANDIDATE.finditer(text):
-        start, end = _trim_phone(text, match.start(), match.end())
+        start = match.start()
+        if text[start] == "(" and ")" not in match.group():
+            start += 1  # "(05 55 48 33 97 ; ...)": the bracket opens a list, not an area code
+        start, end = _trim_phone(text, start, match.end())
         if end > start:
             yield Hit("PHONE", start, end, 0.9)
     yield from _spoken_phones(text)
