@@ -102,7 +102,9 @@ def entry(outcome: Outcome, command: str, options: Options) -> dict[str, Any]:
         "command": command,
         "input": report.path,
         "input_sha256": outcome.input_sha256,
-        "output": report.output,
+        # In place the pipeline names the real path; the receipt keeps the name given, so
+        # a receipt committed to a repository holds no path of one person's machine.
+        "output": report.path if (options.in_place and report.output) else report.output,
         "output_sha256": outcome.output_sha256,
         "output_size": outcome.output_size,
         "kind": report.kind,
