@@ -148,6 +148,7 @@ def plan(
                         destination=_destination(command, found, destination_base, options),
                         remote=True,
                         resume=hints.get(found.url),
+                        keep_existing=resume,
                     )
                 )
         if destination_base is not None:

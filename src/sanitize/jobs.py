@@ -44,6 +44,9 @@ class Job:
     skip_reason: str | None = None
     remote: bool = False  # read and write through fsspec
     resume: Resume | None = None
+    # --resume: an output already there with the very bytes cleaning gives is not written
+    # again (a run interrupted after the upload, before its receipt line).
+    keep_existing: bool = False
 
 
 @dataclass
@@ -181,6 +184,9 @@ def _run_remote(
         outcome.output_sha256, outcome.output_size = sha256(written), len(written)
         if job.destination == job.source and written == data:
             return outcome  # in place and already clean: left untouched
+        if job.keep_existing and _same_object(job.destination, written):
+            report.notes.append("output already there with the same bytes: not written again")
+            return outcome
         try:
             remote.write(job.destination, written)
         except (SanitizeError, OSError) as exc:
@@ -188,3 +194,14 @@ def _run_remote(
             report.error = f"cannot write {job.destination}: {exc}"
             outcome.output_sha256 = outcome.output_size = None
     return outcome
+
+
+def _same_object(url: str, data: bytes) -> bool:
+    from sanitize import remote
+
+    if remote.size_of(url) != len(data):
+        return False
+    try:
+        return sha256(remote.read(url, len(data))) == sha256(data)
+    except (SanitizeError, OSError):
+        return False
