@@ -113,7 +113,7 @@ def test_cluster_run_is_a_local_run(stack: Stack, tmp_path: Path, runner: CliRun
     cluster_data.write(files, tmp_path / "in")
     local = runner.invoke(
         main,
-        ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--format", "json", "-j", "2"],
+        ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--format", "json", "-j", "1"],
     )
     assert remote.exit_code == local.exit_code == 1  # drafts are flagged
     got, want = json.loads(remote.stdout), json.loads(local.stdout)

@@ -251,14 +251,16 @@ def test_file_urls_with_a_process_pool(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").rglob(".sanitize-*"))
 
 
-def test_a_photo_loads_neither_dask_nor_fsspec(tmp_path: Path) -> None:
+@pytest.mark.parametrize("receipt", [False, True])
+def test_a_photo_loads_neither_dask_nor_fsspec(tmp_path: Path, receipt: bool) -> None:
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(dirty.dirty_jpeg())
+    args = [str(photo), *(["--receipt", str(tmp_path / "r.jsonl")] if receipt else [])]
     code = (
         "import sys\n"
         "from sanitize.cli import main\n"
         "try:\n"
-        f"    main([{str(photo)!r}, '--receipt', {str(tmp_path / 'r.jsonl')!r}])\n"
+        f"    main({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
         "loaded = [m for m in ('dask', 'distributed', 'fsspec', 's3fs') if m in sys.modules]\n"

@@ -149,6 +149,7 @@ def plan(
                         remote=True,
                         resume=hints.get(found.url),
                         keep_existing=resume,
+                        size=found.size,
                     )
                 )
         if destination_base is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import distributed
@@ -67,7 +68,13 @@ def _warm_models(config: Config) -> None:
 
 
 def run_chunk(jobs: list[Job], command: str, options: Options) -> list[Outcome]:
-    return [run_job(job, command, options) for job in jobs]
+    # Scratch files go below the worker's own folder, which Dask removes with the worker:
+    # a worker killed mid-file leaves nothing behind in the system's temporary folder.
+    try:
+        workdir: Path | None = Path(_distributed.get_worker().local_directory)
+    except ValueError:  # not on a worker (a test calling it directly)
+        workdir = None
+    return [run_job(job, command, options, workdir) for job in jobs]
 
 
 def connect(address: str) -> Client:

@@ -47,6 +47,7 @@ class Job:
     # --resume: an output already there with the very bytes cleaning gives is not written
     # again (a run interrupted after the upload, before its receipt line).
     keep_existing: bool = False
+    size: int | None = None  # URL runs: the size listed when the prefix was walked
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _run_remote(
     from sanitize import remote
 
     try:
-        data = remote.read(job.source, options.max_file_size)
+        data = remote.read(job.source, options.max_file_size, job.size)
     except SanitizeError as exc:
         return _error(job, str(exc))
     except OSError as exc:

@@ -61,6 +61,7 @@ def _protocols(fs: AbstractFileSystem) -> tuple[str, ...]:
 class Found:
     url: str  # the file, as a full URL
     relative: str | None  # below the folder walked ("2026/a.jpg"); None for a file named
+    size: int | None = None  # from the listing: saves a request per file when reading
 
 
 def walk(url: str) -> list[Found]:
@@ -77,14 +78,18 @@ def walk(url: str) -> list[Found]:
         return [Found(url, None)]
     prefix = url.rstrip("/")
     found = []
-    for name in sorted(fs.find(base)):
+    listing = fs.find(base, detail=True)
+    for name in sorted(listing):
         relative = str(name)[len(base) :].lstrip("/")
         parts = PurePosixPath(relative).parts
         if not parts or any(part.startswith(".") for part in parts):
             continue
         if is_own_output(Path(relative)):
             continue
-        found.append(Found(f"{prefix}/{relative}", relative))
+        size = listing[name].get("size")
+        found.append(
+            Found(f"{prefix}/{relative}", relative, int(size) if size is not None else None)
+        )
     return found
 
 
@@ -99,15 +104,18 @@ def sibling_output(url: str) -> str:
     return f"{head}/{path.stem}{CLEAN_MARK}{path.suffix}"
 
 
-def read(url: str, limit: int) -> bytes:
+def read(url: str, limit: int, size: int | None = None) -> bytes:
+    """The whole object; ``size`` (from a listing) spares asking for it first."""
     fs, path = filesystem(url)
     try:
-        size = fs.size(path)
+        size = fs.size(path) if size is None else size
+        if size is not None and size > limit:
+            raise SanitizeError(f"file is larger than the {limit} byte limit")
+        data: bytes = fs.cat_file(path)
     except FileNotFoundError as exc:
         raise SanitizeError("no such file") from exc
-    if size is not None and size > limit:
+    if len(data) > limit:
         raise SanitizeError(f"file is larger than the {limit} byte limit")
-    data: bytes = fs.cat_file(path)
     return data
 
 
@@ -122,8 +130,9 @@ def write(url: str, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
         return
-    with contextlib.suppress(NotImplementedError):
-        fs.makedirs(fs._parent(path), exist_ok=True)  # no-op on object stores
+    if getattr(fs, "root_marker", "/") != "":  # object stores have no folders to make
+        with contextlib.suppress(NotImplementedError):
+            fs.makedirs(fs._parent(path), exist_ok=True)
     fs.pipe_file(path, data)
 
 
