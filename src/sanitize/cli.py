@@ -246,7 +246,7 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
                 click.echo(line)
 
     if count > 1 and not quiet and sys.stderr.isatty():
-        with click.progressbar(length=len(targets), file=sys.stderr, label=command) as bar:
+        with click.progressbar(length=count, file=sys.stderr, label=command) as bar:
 
             def progress(item: FileReport) -> None:
                 bar.update(1)
