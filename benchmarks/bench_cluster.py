@@ -68,6 +68,7 @@ def main() -> None:
         try:
             fs = s3.filesystem()
             fs.mkdir("bench-in")
+            fs.mkdir("bench-out")
             fs.pipe({f"bench-in/{k}": v for k, v in files.items()})
             dask = cluster_env.Dask(root / "dask", s3.env, workers=1)
             remote = {}

@@ -6,6 +6,7 @@ Every process started here is stopped by ``close()`` (and by the fixtures' final
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -72,7 +73,9 @@ class S3:
         _wait(up, 30, "moto_server")
 
     def use_here(self) -> None:
-        """Point this process's s3fs at the endpoint (fsspec read its env at import)."""
+        """Point this process's s3fs at the endpoint (fsspec read its env at import);
+        ``close()`` puts things back."""
+        self._saved = {name: os.environ.get(name) for name in self.env}
         os.environ.update(self.env)
         import fsspec.config
 
@@ -91,6 +94,15 @@ class S3:
             self.process.kill()
             self.process.wait()
         self._log.close()
+        for name, value in getattr(self, "_saved", {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if hasattr(self, "_saved"):
+            import fsspec.config
+
+            fsspec.config.conf.get("s3", {}).pop("endpoint_url", None)
 
 
 class Dask:
@@ -184,10 +196,9 @@ class Dask:
         self.client.wait_for_workers(count, timeout=90)
 
     def close(self) -> None:
-        try:
+        # A client that cannot close cleanly must not keep the processes below running.
+        with contextlib.suppress(Exception):
             self.client.close()
-        except Exception:  # noqa: BLE001 - the processes are stopped below all the same
-            pass
         for process in [*self.workers, self.scheduler]:
             if process.poll() is None:
                 process.terminate()

@@ -11,7 +11,14 @@ import click
 
 from sanitize import __version__
 from sanitize.atomic import write_atomic
-from sanitize.cli_batch import PathOrUrl, batch_options, plan_batch, receipt_group, split_output
+from sanitize.cli_batch import (
+    PathOrUrl,
+    batch_options,
+    plan_batch,
+    receipt_group,
+    run_batch,
+    split_output,
+)
 from sanitize.config import load as load_config
 from sanitize.config import read_clients_file, user_switches
 from sanitize.errors import SanitizeError
@@ -232,7 +239,7 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
 
     def execute(progress: Callable[[FileReport], None]) -> Report:
         if batch is not None:
-            return batch.run(progress)
+            return run_batch(batch, progress)
         return run(command, targets, options, kwargs["jobs"], progress)
 
     lines: list[str] = []

@@ -97,6 +97,18 @@ def plan_batch(
         raise click.UsageError(str(exc)) from exc
 
 
+class BatchError(click.ClickException):
+    exit_code = 2  # as an unreadable file: the batch could not be done
+
+
+def run_batch(batch: Batch, progress: Callable[[Any], None]) -> Any:
+    """``batch.run``, with a receipt or a scheduler that fails said in one line."""
+    try:
+        return batch.run(progress)
+    except (SanitizeError, OSError) as exc:
+        raise BatchError(str(exc)) from exc
+
+
 def batch_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """``clean``'s receipt options."""
     function = click.option(

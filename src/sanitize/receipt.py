@@ -187,6 +187,10 @@ class ReceiptLog:
         else:
             self._local = Path(self.where)
         self._existing = self._read()
+        if self._remote is not None:
+            # Written back at once: a missing bucket or a missing permission stops the
+            # batch before any work, not at its end.
+            self._write_remote()
         self._keys = {dedup_key(line) for _, line in parse(self._existing) if line}
         self._pending: list[bytes] = []
         self._flushed = time.monotonic()
@@ -227,11 +231,20 @@ class ReceiptLog:
     def flush(self) -> None:
         if self._remote is None or not self._pending:
             return
-        from sanitize import remote
 
         self._existing += b"".join(self._pending)
         self._pending.clear()
-        remote.write(self._remote, self._existing)
+        self._write_remote()
+
+    def _write_remote(self) -> None:
+        from sanitize import remote
+        from sanitize.errors import SanitizeError
+
+        assert self._remote is not None
+        try:
+            remote.write(self._remote, self._existing)
+        except OSError as exc:
+            raise SanitizeError(f"cannot write the receipt {self._remote}: {exc}") from exc
         self._flushed = time.monotonic()
 
     def close(self) -> None:
