@@ -224,3 +224,22 @@ def test_resume_after_an_interrupted_run(stack: Stack, runner: CliRunner) -> Non
         if name in before and item["path"] not in skipped:  # written, not yet recorded
             assert "not written again" in " ".join(item["notes"])
     check_outputs(stack, source, output, receipt, len(files))
+
+
+def test_a_receipt_in_a_missing_bucket_stops_before_any_work(
+    stack: Stack, runner: CliRunner
+) -> None:
+    source = stack.bucket("early-in", {"photo.jpg": dirty.dirty_jpeg()})
+    args = [
+        "clean",
+        source,
+        "-o",
+        "s3://early-in-clean",
+        "--receipt",
+        "s3://no-such-bucket/r.jsonl",
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "cannot write the receipt" in result.output
+    assert "Traceback" not in result.output
+    assert list(stack.objects(source)) == ["photo.jpg"]

@@ -20,6 +20,7 @@ from sanitize.remote import is_url
 
 if TYPE_CHECKING:
     from sanitize.batch import Batch
+    from sanitize.report import Report
     from sanitize.walk import Target
 
 
@@ -101,7 +102,7 @@ class BatchError(click.ClickException):
     exit_code = 2  # as an unreadable file: the batch could not be done
 
 
-def run_batch(batch: Batch, progress: Callable[[Any], None]) -> Any:
+def run_batch(batch: Batch, progress: Callable[[Any], None]) -> Report:
     """``batch.run``, with a receipt or a scheduler that fails said in one line."""
     try:
         return batch.run(progress)
