@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from sanitize.options import Options
 from sanitize.pipeline import process
+from sanitize.remote import is_url
 from sanitize.report import FileReport, Report
 from sanitize.runner import Progress, run
 from sanitize.walk import Target, collect
@@ -21,9 +23,21 @@ def _run(
     options: Options | None,
     jobs: int | None,
     progress: Progress | None,
+    **batch: Any,
 ) -> Report:
     options = options or Options()
-    targets = collect([Path(p) for p in paths], exclude_dir=options.output_dir)
+    names = list(paths)
+    if any(value for value in batch.values()) or any(is_url(p) for p in names):
+        # URLs, a receipt or a Dask client: see sanitize.batch.
+        from sanitize.batch import plan
+
+        urls = batch.get("output") is not None or any(is_url(p) for p in names)
+        targets = None if urls else collect([Path(p) for p in names], options.output_dir)
+        work = plan(
+            command, [str(p) for p in names], options, targets=targets, processes=jobs, **batch
+        )
+        return work.run(progress)
+    targets = collect([Path(p) for p in names], exclude_dir=options.output_dir)
     return run(command, targets, options, jobs, progress)
 
 
@@ -32,9 +46,31 @@ def clean_paths(
     options: Options | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    *,
+    output: str | None = None,
+    receipt: PathLike | None = None,
+    resume: bool = False,
+    client: Any = None,
+    scheduler: str | None = None,
 ) -> Report:
-    """Write cleaned copies (or clean in place) of every file under ``paths``."""
-    return _run("clean", paths, options, jobs, progress)
+    """Write cleaned copies (or clean in place) of every file under ``paths``.
+
+    ``paths`` and ``output`` may be URLs of any fsspec filesystem (``s3://bucket/in/``);
+    ``receipt`` appends one JSON line per file; ``client`` (a ``dask.distributed.Client``)
+    or ``scheduler`` (``tcp://HOST:8786``) runs the batch on a Dask cluster.
+    """
+    return _run(
+        "clean",
+        paths,
+        options,
+        jobs,
+        progress,
+        output=output,
+        receipt=receipt,
+        resume=resume,
+        client=client,
+        scheduler=scheduler,
+    )
 
 
 def check_paths(

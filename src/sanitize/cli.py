@@ -11,6 +11,14 @@ import click
 
 from sanitize import __version__
 from sanitize.atomic import write_atomic
+from sanitize.cli_batch import (
+    PathOrUrl,
+    batch_options,
+    plan_batch,
+    receipt_group,
+    run_batch,
+    split_output,
+)
 from sanitize.config import load as load_config
 from sanitize.config import read_clients_file, user_switches
 from sanitize.errors import SanitizeError
@@ -55,7 +63,7 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return _apply(
         function,
         [
-            click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+            click.argument("paths", nargs=-1, type=PathOrUrl()),
             click.option(
                 "--format",
                 "output_format",
@@ -72,6 +80,11 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 help="Parallel processes for batches [default: all cores].",
             ),
             click.option("-q", "--quiet", is_flag=True, help="Print only problems."),
+            click.option(
+                "--scheduler",
+                envvar="SANITIZE_SCHEDULER",
+                help="Run the batch on this Dask scheduler (tcp://HOST:8786).",
+            ),
             click.option(
                 "--strict", is_flag=True, help="Unsupported files make the exit status 1."
             ),
@@ -230,7 +243,15 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
         raise click.UsageError("--update-baseline needs --baseline FILE")
     for warning in default_registry().warnings:
         click.echo(f"warning: {warning}", err=True)
-    targets = _targets(paths, options, kwargs)
+    batch = plan_batch(command, paths, options, kwargs, _targets)
+    targets = [] if batch is not None else _targets(paths, options, kwargs)
+    count = len(batch.jobs) if batch is not None else len(targets)
+
+    def execute(progress: Callable[[FileReport], None]) -> Report:
+        if batch is not None:
+            return run_batch(batch, progress)
+        return run(command, targets, options, kwargs["jobs"], progress)
+
     lines: list[str] = []
     streaming = output_format == "text" and output_file is None and kwargs.get("baseline") is None
 
@@ -241,16 +262,16 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
             for line in file_lines(item, command, quiet):
                 click.echo(line)
 
-    if len(targets) > 1 and not quiet and sys.stderr.isatty():
-        with click.progressbar(length=len(targets), file=sys.stderr, label=command) as bar:
+    if count > 1 and not quiet and sys.stderr.isatty():
+        with click.progressbar(length=count, file=sys.stderr, label=command) as bar:
 
             def progress(item: FileReport) -> None:
                 bar.update(1)
                 emit(item)
 
-            report = run(command, targets, options, kwargs["jobs"], progress)
+            report = execute(progress)
     else:
-        report = run(command, targets, options, kwargs["jobs"], emit)
+        report = execute(emit)
     _baseline(report, kwargs)
     if output_format == "text" and not streaming:
         lines = [line for item in report.files for line in file_lines(item, command, quiet)]
@@ -319,9 +340,10 @@ def _finish(
     "-o",
     "--output",
     "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write cleaned files into this folder (a folder's tree is mirrored).",
+    type=PathOrUrl(),
+    help="Write cleaned files into this folder or URL (a folder's tree is mirrored).",
 )
+@batch_options
 @click.option("--in-place", is_flag=True, help="Replace each original, atomically.")
 @click.option(
     "--flatten",
@@ -350,6 +372,7 @@ def clean(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Write a cleaned copy of each file (NAME.clean.EXT by default)."""
     if kwargs["output_dir"] is not None and kwargs["in_place"]:
         raise click.UsageError("-o/--output and --in-place cannot be used together")
+    split_output(paths, kwargs)
     _execute("clean", paths, _options(**kwargs), **kwargs)
 
 
@@ -367,6 +390,9 @@ def check(paths: tuple[Path, ...], **kwargs: Any) -> None:
 def show(paths: tuple[Path, ...], **kwargs: Any) -> None:
     """List what each file carries, field by field, and the sensitive text it holds."""
     _execute("show", paths, _options(**kwargs), **kwargs)
+
+
+main.add_command(receipt_group)
 
 
 @main.command()

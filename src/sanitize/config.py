@@ -44,6 +44,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     redact: bool = False  # the pre-commit clean hook rewrites text only when this is set
     source: str | None = field(default=None, compare=False)
+    receipt: str | None = None  # clean appends a receipt line per file here (relative: to source)
 
     def with_clients(self, names: list[str]) -> Config:
         known = {name for name, _ in self.clients}
@@ -57,6 +58,7 @@ class Config:
             self.exclude,
             self.redact,
             self.source,
+            self.receipt,
         )
 
 
@@ -127,6 +129,7 @@ def parse(table: dict[str, object], source: str | None = None) -> Config:
         exclude=tuple(str(p) for p in _iterable(table, "exclude", ())),
         redact=bool(table.get("redact", False)),
         source=source,
+        receipt=str(table["receipt"]) if table.get("receipt") else None,
     )
 
 
