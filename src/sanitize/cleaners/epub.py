@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from sanitize import catalog, filetype
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
+from sanitize.formats.xmldoc import XmlDocumentFile
 from sanitize.formats.zipsafe import ZipDocument, first_member_stored, read_members
-from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
     from sanitize.epub.package import Rendition
@@ -43,11 +42,11 @@ def render(name: str, root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
-class EpubFile(ParsedFile):
+class EpubFile(XmlDocumentFile["EpubScrub"]):
     """The publication is read once; its text and signature are taken before the removal
     walk, which runs once and records what it removes."""
 
-    can_redact = True
+    noun = "book"
 
     def __init__(self, data: bytes, kind: str, context: Context):
         from sanitize.epub.package import renditions, spine_documents
@@ -59,9 +58,7 @@ class EpubFile(ParsedFile):
         self.document = ZipDocument(members)
         self.renditions: list[Rendition] = renditions(self.document)
         self.spine = spine_documents(self.document, self.renditions)
-        self._maps: list[TextMap] | None = None
         self._signature: list[tuple[str, str, int]] | None = None
-        self._scrub: EpubScrub | None = None
 
     def signature(self) -> list[tuple[str, str, int]]:
         """(member, visible text, pictures) of every spine document, in reading order."""
@@ -71,31 +68,19 @@ class EpubFile(ParsedFile):
             self._signature = [(name, *signature(self.document.xml(name))) for name in self.spine]
         return self._signature
 
-    def _text_maps(self) -> list[TextMap]:
-        if self._maps is None:
-            from sanitize.epub.package import text_map
+    def _build_text_maps(self) -> list[TextMap]:
+        from sanitize.epub.package import text_map
 
-            self._maps = [
-                text_map(self.document.xml(name), f"chapter {number} ({posixpath.basename(name)})")
-                for number, name in enumerate(self.spine, 1)
-            ]
-        return self._maps
+        return [
+            text_map(self.document.xml(name), f"chapter {number} ({posixpath.basename(name)})")
+            for number, name in enumerate(self.spine, 1)
+        ]
 
-    def _scrubbed(self) -> EpubScrub:
-        if self._scrub is None:
-            from sanitize.epub.scrub import EpubScrub
+    def _build_scrub(self) -> EpubScrub:
+        from sanitize.epub.scrub import EpubScrub
 
-            self._text_maps()  # before the walk changes the documents
-            texts = [text for _, text, _ in self.signature()]
-            self._scrub = EpubScrub(self.document, self.renditions, texts, self.context)
-            self._scrub.run()
-        return self._scrub
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._scrubbed().items)
-
-    def remarks(self) -> list[str]:
-        return list(self._scrubbed().notes)
+        texts = [text for _, text, _ in self.signature()]
+        return EpubScrub(self.document, self.renditions, texts, self.context)
 
     def _write(self, changed: set[str]) -> bytes:
         return self.document.write(
@@ -127,25 +112,15 @@ class EpubFile(ParsedFile):
             if not self.document.parsed(name) and theirs[name] != data:
                 raise VerificationError(f"{name} differs from its cleaned version")
 
-    def text_parts(self) -> list[TextPart]:
-        return [text_map.part() for text_map in self._text_maps()]
-
-    def redact(self, replacements: Sequence[Sequence[Replacement]]) -> bytes:
-        if self._scrub is not None:
-            raise VerificationError("redaction applies to an unscrubbed book")
-        edited: dict[int, int] = {}
-        changed: set[str] = set()
-        for name, text_map, found in zip(self.spine, self._text_maps(), replacements, strict=True):
-            if found:
-                text_map.apply(found, edited)
-                changed.add(name)
-        if changed:
+    def _write_redacted(self, changed: list[int]) -> bytes:
+        names = {self.spine[index] for index in changed}
+        if names:
             from sanitize.epub.package import signature
             from sanitize.epub.scrub import refresh_identifier
 
             texts = [signature(self.document.xml(name))[0] for name in self.spine]
-            changed |= refresh_identifier(self.document, self.renditions, texts)
-        return self._write(changed)
+            names |= refresh_identifier(self.document, self.renditions, texts)
+        return self._write(names)
 
 
 class EpubCleaner(Cleaner):

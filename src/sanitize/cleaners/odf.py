@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sanitize import catalog, filetype
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, Replacement, TextPart
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
+from sanitize.formats.xmldoc import XmlDocumentFile
 from sanitize.formats.zipsafe import ZipDocument, first_member_stored, read_members
-from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
     from sanitize.formats.xmltext import TextMap
@@ -24,12 +23,10 @@ def write_package(document: ZipDocument) -> bytes:
     return document.write(first=[MIMETYPE], stored=frozenset({MIMETYPE}))
 
 
-class OdfFile(ParsedFile):
+class OdfFile(XmlDocumentFile["OdfScrub"]):
     """The package is read once. Text maps and the verification signature are taken
     first, from the document as the author left it; the removal walk then runs once and
     records what it removes, so the listing and the output come from the same walk."""
-
-    can_redact = True
 
     def __init__(self, data: bytes, kind: str, context: Context):
         from sanitize.odf.scrub import document_roots
@@ -42,16 +39,12 @@ class OdfFile(ParsedFile):
         self.roots = document_roots(members)
         if "" not in self.roots:
             raise CorruptFileError("not an OpenDocument package: content.xml is missing")
-        self._maps: list[TextMap] | None = None
         self._signature: dict[str, tuple[str, int, int, int]] | None = None
-        self._scrub: OdfScrub | None = None
 
-    def _text_maps(self) -> list[TextMap]:
-        if self._maps is None:
-            from sanitize.odf.text import text_maps
+    def _build_text_maps(self) -> list[TextMap]:
+        from sanitize.odf.text import text_maps
 
-            self._maps = text_maps(self.document, self.roots, self.kind)
-        return self._maps
+        return text_maps(self.document, self.roots, self.kind)
 
     def signature(self) -> dict[str, tuple[str, int, int, int]]:
         if self._signature is None:
@@ -60,21 +53,11 @@ class OdfFile(ParsedFile):
             self._signature = signature(self.document, self.roots, self.options.keep_notes)
         return self._signature
 
-    def _scrubbed(self) -> OdfScrub:
-        if self._scrub is None:
-            from sanitize.odf.scrub import OdfScrub
+    def _build_scrub(self) -> OdfScrub:
+        from sanitize.odf.scrub import OdfScrub
 
-            self._text_maps()  # before the walk changes the document
-            self.signature()
-            self._scrub = OdfScrub(self.document, self.roots, self.options, self.context)
-            self._scrub.run()
-        return self._scrub
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._scrubbed().items)
-
-    def remarks(self) -> list[str]:
-        return list(self._scrubbed().notes)
+        self.signature()  # before the walk changes the document
+        return OdfScrub(self.document, self.roots, self.options, self.context)
 
     def clean(self) -> CleanResult:
         scrub = self._scrubbed()
@@ -107,15 +90,7 @@ class OdfFile(ParsedFile):
                     f"({(pages, sheets, pictures)} -> {after[name][1:]})"
                 )
 
-    def text_parts(self) -> list[TextPart]:
-        return [text_map.part() for text_map in self._text_maps()]
-
-    def redact(self, replacements: Sequence[Sequence[Replacement]]) -> bytes:
-        if self._scrub is not None:
-            raise VerificationError("redaction applies to an unscrubbed document")
-        edited: dict[int, int] = {}
-        for text_map, found in zip(self._text_maps(), replacements, strict=True):
-            text_map.apply(found, edited)
+    def _write_redacted(self, changed: list[int]) -> bytes:
         return write_package(self.document)
 
 

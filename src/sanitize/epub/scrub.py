@@ -34,6 +34,7 @@ from sanitize.epub.package import (
 )
 from sanitize.errors import UnsupportedVariantError
 from sanitize.formats.values import short_text
+from sanitize.formats.xmldoc import clean_member, note_kept
 from sanitize.formats.zipsafe import ZipDocument
 from sanitize.report import MetadataItem
 
@@ -341,19 +342,9 @@ class EpubScrub:
         for name in sorted(media):
             if name not in self.document.members:
                 continue
-            nested = self.context.clean_nested(self.document.members[name], name)
-            if not nested.handled:
+            if not clean_member(self.context, self.document.members, name, self.items, self.notes):
                 skipped.append(name)
-                continue
-            for item in nested.items:
-                self.items.append(MetadataItem(f"{name}:{item.location}", item.field, item.value))
-            self.document.members[name] = nested.data
-            self.notes.extend(f"{name}: {note}" for note in nested.notes)
-        if skipped:
-            listed = ", ".join(skipped[:5])
-            self.notes.append(
-                f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
-            )
+        note_kept(skipped, self.notes)
 
 
 def refresh_identifier(

@@ -17,6 +17,7 @@ from lxml import etree
 
 from sanitize.errors import UnsupportedVariantError
 from sanitize.formats.values import short_text
+from sanitize.formats.xmldoc import clean_member, note_kept
 from sanitize.formats.zipsafe import ZipDocument
 from sanitize.odf.names import (
     ANNOTATION_ENDS,
@@ -381,19 +382,9 @@ class OdfScrub:
                 continue
             if any(name == root + stream for root in self.roots for stream in STREAMS):
                 continue
-            nested = self.context.clean_nested(self.document.members[name], name)
-            if not nested.handled:
+            if not clean_member(self.context, self.document.members, name, self.items, self.notes):
                 skipped.append(name)
-                continue
-            for item in nested.items:
-                self.items.append(MetadataItem(f"{name}:{item.location}", item.field, item.value))
-            self.document.members[name] = nested.data
-            self.notes.extend(f"{name}: {note}" for note in nested.notes)
-        if skipped:
-            listed = ", ".join(skipped[:5])
-            self.notes.append(
-                f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
-            )
+        note_kept(skipped, self.notes)
 
 
 def _change(region: etree._Element) -> str:

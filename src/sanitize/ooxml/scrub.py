@@ -14,6 +14,7 @@ from lxml import etree
 from sanitize.errors import SanitizeError, VerificationError
 from sanitize.formats.ole import is_ole, scrub_ole, vba_modules
 from sanitize.formats.values import short_text
+from sanitize.formats.xmldoc import clean_member, note_kept
 from sanitize.ooxml.hidden import HiddenSheets, hidden_slides, neutral_picture_names
 from sanitize.ooxml.names import (
     COMMENT_KINDS,
@@ -269,19 +270,9 @@ class Scrub:
             if is_ole(self.package.parts[name]):
                 self._clean_ole(name)
                 continue
-            nested = self.context.clean_nested(self.package.parts[name], name)
-            if not nested.handled:
+            if not clean_member(self.context, self.package.parts, name, self.items, self.notes):
                 skipped.append(name.rsplit("/", 1)[-1])
-                continue
-            for item in nested.items:
-                self.items.append(MetadataItem(f"{name}:{item.location}", item.field, item.value))
-            self.package.parts[name] = nested.data
-            self.notes.extend(f"{name}: {note}" for note in nested.notes)
-        if skipped:
-            listed = ", ".join(skipped[:5])
-            self.notes.append(
-                f"kept {len(skipped)} embedded file(s) sanitize cannot inspect: {listed}"
-            )
+        note_kept(skipped, self.notes)
 
     def _clean_ole(self, name: str) -> None:
         """An OLE object (a legacy .doc/.xls, an embedded object, a VBA project): its
