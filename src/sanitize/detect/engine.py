@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -165,7 +166,7 @@ class Detector:
         return False
 
 
-def _lines_with(text: str, mark: re.Pattern[str]):  # type: ignore[no-untyped-def]
+def _lines_with(text: str, mark: re.Pattern[str]) -> Iterator[re.Match[str]]:
     for match in re.finditer(r"[^\n]*", text):
         if match.group() and mark.search(match.group()):
             yield match

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 # Official pipelines first (largest and most accurate first), then PyPI re-uploads.
 MODELS = {
@@ -101,7 +105,7 @@ class NerEngine:
         return found
 
 
-def _load(model: str):  # type: ignore[no-untyped-def]
+def _load(model: str) -> Language | None:
     try:
         import spacy
 
@@ -111,7 +115,7 @@ def _load(model: str):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _builtin_factories_only():  # type: ignore[no-untyped-def]
+def _builtin_factories_only() -> Iterator[None]:
     """Skip importing every installed spaCy plugin while a pipeline loads.
 
     spaCy imports all packages that declare pipeline factories before building any
@@ -130,7 +134,7 @@ def _builtin_factories_only():  # type: ignore[no-untyped-def]
         plugins.get_all = original
 
 
-def _load_french(model: str):  # type: ignore[no-untyped-def]
+def _load_french(model: str) -> Language | None:
     """Load a French pipeline without its 1.4 MB token_match regex.
 
     spaCy's French language module compiles that regex at import, which takes 2-3 s on
@@ -146,7 +150,7 @@ def _load_french(model: str):  # type: ignore[no-untyped-def]
 
     original = re.compile
 
-    def lazy(pattern, flags=0):  # type: ignore[no-untyped-def]
+    def lazy(pattern: Any, flags: int = 0) -> Any:
         if isinstance(pattern, str) and len(pattern) > 100_000:
             return types.SimpleNamespace(match=None)
         return original(pattern, flags)
