@@ -129,6 +129,25 @@ class ParsedFile(ABC):
         raise SanitizeError(f"{self.kind} files cannot be redacted")
 
 
+class WalkedFile(ParsedFile):
+    """A parsed file whose constructor makes the one walk and fills ``_items``, ``_notes``
+    and ``_output``; ``_error`` holds why the output cannot be written when the walk found
+    that, so that listing still works and only cleaning fails."""
+
+    _items: list[MetadataItem]
+    _notes: list[str]
+    _output: bytes
+    _error: BaseException | None = None
+
+    def items(self) -> list[MetadataItem]:
+        return list(self._items)
+
+    def clean(self) -> CleanResult:
+        if self._error is not None:
+            raise self._error
+        return CleanResult(self._output, list(self._notes))
+
+
 class Cleaner(ABC):
     """Opens the files of some kinds. One instance serves a whole run."""
 

@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import bytes_text
@@ -99,14 +99,14 @@ def parse(data: bytes) -> Layout:
     return Layout(header_size, pixel_start, pixel_start + size, profile, linked, headers_end)
 
 
-class BmpFile(ParsedFile):
+class BmpFile(WalkedFile):
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         self.layout = layout = parse(data)
         end = max(layout.pixel_end, layout.profile[1] if layout.profile else 0)
         if len(data) - end <= MAX_PADDING and not data[end:].strip(b"\x00"):
             end = len(data)  # a writer's zero padding to a 4-byte boundary, not hidden data
-        self._items: list[MetadataItem] = []
+        self._items = []
         output = bytearray(data[:end])
         if data[6:10] != b"\x00\x00\x00\x00":
             self._items.append(MetadataItem("BMP", "Reserved", data[6:10].hex()))
@@ -120,7 +120,7 @@ class BmpFile(ParsedFile):
             if stop > start and data[start:stop].strip(b"\x00"):
                 self._items.append(MetadataItem("BMP", "UnusedBytes", f"<{stop - start} bytes>"))
                 output[start:stop] = bytes(stop - start)
-        self._notes: list[str] = []
+        self._notes = []
         if end < len(data):
             self._items.append(
                 MetadataItem("Trailer", "DataAfterImage", f"<{len(data) - end} bytes>")
@@ -141,18 +141,12 @@ class BmpFile(ParsedFile):
             parts.append(self.data[layout.profile[0] : layout.profile[1]])
         return parts
 
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
     def remarks(self) -> list[str]:
         profile = self.layout.profile
         if profile and self.layout.profile_linked:
             path = bytes_text(self.data[profile[0] : profile[1]])
             return [f"kept a link to a colour profile file (it may name a user): {path}"]
         return []
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, BmpFile) or self.essence() != cleaned.essence():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.values import bytes_text
@@ -89,7 +89,7 @@ def _sub_block_text(data: bytes, start: int, end: int) -> str:
     return bytes_text(b"".join(parts))
 
 
-class GifFile(ParsedFile):
+class GifFile(WalkedFile):
     """One walk over the blocks lists what goes and assembles what stays."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
@@ -101,7 +101,7 @@ class GifFile(ParsedFile):
             for b in blocks
             if b.kind in ("header", "image") or (b.kind == "extension" and b.label == 0xF9)
         ]
-        self._items: list[MetadataItem] = []
+        self._items = []
         parts: list[bytes] = []
         loop_written = False
         for block in blocks:
@@ -125,19 +125,13 @@ class GifFile(ParsedFile):
                 label = f"Extension0x{block.label:02X}"
                 size = block.end - block.start
                 self._items.append(MetadataItem("GIF", label, f"<{size} bytes>"))
-        self._notes: list[str] = []
+        self._notes = []
         if end < len(data):
             self._items.append(
                 MetadataItem("Trailer", "DataAfterTrailer", f"<{len(data) - end} bytes>")
             )
             self._notes.append(f"removed {len(data) - end} bytes after the end of the image")
         self._output = b"".join(parts)
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, GifFile):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import PARSE_ERRORS, Context
 from sanitize.errors import (
     CorruptFileError,
@@ -252,14 +252,14 @@ def _rebuild_iprp(data: bytes, iprp: Box, drop: set[int]) -> bytes:
     return box(b"iprp", b"".join(parts))
 
 
-class HeicFile(ParsedFile):
+class HeicFile(WalkedFile):
     """One parse of the boxes and items lists what goes, then rewrites ``meta`` from it."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         end = _end(data)
         self.meta = _parse_meta(data, end)
-        self._items: list[MetadataItem] = []
+        self._items = []
         for item in self.meta.items.values():
             if _is_metadata(item):
                 self._items.extend(_describe(data, item))
@@ -274,7 +274,7 @@ class HeicFile(ParsedFile):
             )
         # A meta box that cannot be rewritten stops cleaning, not listing: the error is
         # kept for clean() to raise, as inspecting such a file always worked.
-        self._notes: list[str] = []
+        self._notes = []
         # HEIF readers (libheif, libavif, browsers, Apple's) orient an image by its irot/imir
         # properties, kept as they are, and ignore EXIF and XMP orientation: moving an XMP
         # orientation into irot would turn the picture for all of them. Say so instead.
@@ -288,7 +288,7 @@ class HeicFile(ParsedFile):
                     )
                 break
         self._output = b""
-        self._error: BaseException | None = None
+        self._error = None
         try:
             self._output = self._rewrite(foreign, end)
         except CLEAN_ERRORS as exc:
@@ -328,14 +328,6 @@ class HeicFile(ParsedFile):
             del out[end:]
             self._notes.append(f"removed {len(data) - end} bytes after the last box")
         return bytes(out)
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        if self._error is not None:
-            raise self._error
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, HeicFile):

@@ -17,7 +17,7 @@ import struct
 from dataclasses import dataclass, field
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats import gainmap as gm
@@ -237,7 +237,7 @@ def _binding_xmp(stream: _Stream, gain_map_size: int | None) -> bytes:
     return _segment(0xE1, XMP_ID + gm.build_xmp(stream.xmp_kept, directory))
 
 
-class JpegFile(ParsedFile):
+class JpegFile(WalkedFile):
     """One walk over the segments (of both images, for an HDR photo) lists what goes and
     assembles what stays."""
 
@@ -248,7 +248,7 @@ class JpegFile(ParsedFile):
         primary = _walk(data, self.layout, "primary", self.gain_map)
         self.orientation = primary.orientation
         self._items = primary.items
-        self._notes: list[str] = list(self.layout.notes)
+        self._notes = list(self.layout.notes)
         gain_map_bytes = b""
         if self.gain_map is not None:
             secondary = _walk(self.gain_map.data, self.gain_map.layout, "gain map", None)
@@ -287,12 +287,6 @@ class JpegFile(ParsedFile):
         ]
         parts[primary.mpf_part] = _segment(0xE2, gm.build_mpf(entries))
         return b"".join(parts) + gain_map_bytes
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def essence(self) -> bytes:
         return jp.image_essence(self.data, self.layout)

@@ -19,7 +19,7 @@ import struct
 from dataclasses import dataclass
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.tiff_ifd import summarize_exif
@@ -86,12 +86,12 @@ def _describe(box: JxlBox, payload: bytes) -> list[MetadataItem]:
     return [MetadataItem("JXL", label or "box", f"<{len(payload)} bytes>")]
 
 
-class JxlFile(ParsedFile):
+class JxlFile(WalkedFile):
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         self.bare = data.startswith(CODESTREAM)
-        self._items: list[MetadataItem] = []
-        self._notes: list[str] = []
+        self._items = []
+        self._notes = []
         if self.bare:
             self.boxes: list[JxlBox] = []
             self._output = data
@@ -119,12 +119,6 @@ class JxlFile(ParsedFile):
         if self.bare:
             return [(b"codestream", self.data)]
         return [(b.type, self.data[b.start : b.end]) for b in self.boxes if b.type in KEPT]
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, JxlFile) or self.essence() != cleaned.essence():

@@ -9,7 +9,7 @@ the raster is copied as it is. Data after the last image is removed.
 from __future__ import annotations
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import VerificationError
 from sanitize.formats import netpbm
@@ -29,11 +29,11 @@ def _header(image: netpbm.Image) -> bytes:
     return image.magic + b"\n" + text.encode("ascii").rstrip(b"\n" if image.plain else b"")
 
 
-class NetpbmFile(ParsedFile):
+class NetpbmFile(WalkedFile):
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
         self.images, end = netpbm.parse(data)
-        self._items: list[MetadataItem] = []
+        self._items = []
         parts: list[bytes] = []
         position = 0
         for number, image in enumerate(self.images, 1):
@@ -48,7 +48,7 @@ class NetpbmFile(ParsedFile):
             parts.append(data[image.header_end : image.end])
             position = image.end
         parts.append(data[position:end])
-        self._notes: list[str] = []
+        self._notes = []
         if end < len(data):
             self._items.append(
                 MetadataItem("Trailer", "DataAfterLastImage", f"<{len(data) - end} bytes>")
@@ -63,12 +63,6 @@ class NetpbmFile(ParsedFile):
             # A plain raster's leading whitespace is layout; a binary one is all pixels.
             found.append((image.magic, image.numbers, raster.strip() if image.plain else raster))
         return found
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, NetpbmFile) or self.rasters() != cleaned.rasters():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats.chunks import Chunk, inflate_capped, png_chunk, png_chunks
@@ -94,7 +94,7 @@ def _canonical_exif(payload: bytes) -> bytes | None:
     return None
 
 
-class PngFile(ParsedFile):
+class PngFile(WalkedFile):
     """One walk over the chunks lists what goes and assembles what stays."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
@@ -102,8 +102,8 @@ class PngFile(ParsedFile):
         chunks, end = png_chunks(data)
         # What verify compares: the chunks that decode to pixels, byte for byte.
         self.pixels = [data[c.start : c.end] for c in chunks if c.type in PIXEL_CHUNKS]
-        self._items: list[MetadataItem] = []
-        self._notes: list[str] = []
+        self._items = []
+        self._notes = []
         first_exif = next((c for c in chunks if c.type == b"eXIf"), None)
         self.orientation = (
             summarize_exif(data[first_exif.data_start : first_exif.data_end]).orientation
@@ -149,12 +149,6 @@ class PngFile(ParsedFile):
             )
             self._notes.append(f"removed {len(data) - end} bytes after the end of the image")
         self._output = b"".join(parts)
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, PngFile):

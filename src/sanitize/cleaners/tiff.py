@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, WalkedFile
 from sanitize.context import PARSE_ERRORS, Context
 from sanitize.errors import (
     CorruptFileError,
@@ -193,7 +193,7 @@ def _write_ifd(out: bytearray, entries: dict[int, Entry], order: str) -> int:
     return next_pointer
 
 
-class TiffFile(ParsedFile):
+class TiffFile(WalkedFile):
     """One read of the directories lists what goes, then rewrites the pages from it."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
@@ -201,14 +201,14 @@ class TiffFile(ParsedFile):
         reader = TiffReader(data)
         self.order = reader.order
         pages, thumbnails = _pages(reader)
-        self._items: list[MetadataItem] = []
+        self._items = []
         for number, entries in enumerate(pages):
             self._items.extend(_describe(reader, f"TIFF:IFD{number}", entries))
         for entries in thumbnails:
             width = entries.get(256)
             size = width.render(reader.order) if width else "?"
             self._items.append(MetadataItem("TIFF", "ReducedResolutionImage", f"width {size}"))
-        self._notes: list[str] = []
+        self._notes = []
         if thumbnails:
             self._notes.append(f"removed {len(thumbnails)} reduced-resolution (thumbnail) image(s)")
         if reader.broken_link:
@@ -219,7 +219,7 @@ class TiffFile(ParsedFile):
         # Pages that cannot be rewritten (a strip outside the file, old-style JPEG) stop
         # cleaning, not listing: the error is kept for clean() and verify() to raise, as
         # inspecting such a file always worked.
-        self._error: BaseException | None = None
+        self._error = None
         self._output = b""
         self.image_data: list[bytes] = []  # every strip and tile of every page, in order
         try:
@@ -265,9 +265,6 @@ class TiffFile(ParsedFile):
     def _checked(self) -> None:
         if self._error is not None:
             raise self._error
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
 
     def clean(self) -> CleanResult:
         self._checked()

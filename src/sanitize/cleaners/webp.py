@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from sanitize import catalog
-from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
+from sanitize.cleaners.base import Cleaner, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.chunks import riff_chunk, riff_chunks
@@ -31,7 +31,7 @@ def _minimal_exif(payload: bytes) -> bytes | None:
     return None
 
 
-class WebpFile(ParsedFile):
+class WebpFile(WalkedFile):
     """One walk over the chunks lists what goes and assembles what stays."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
@@ -40,8 +40,8 @@ class WebpFile(ParsedFile):
         # What verify compares: the coded image chunks, byte for byte (VP8X's flags change).
         coded = IMAGE_CHUNKS - {b"VP8X"}
         self.image = [data[c.start : c.data_end] for c in chunks if c.type in coded]
-        self._items: list[MetadataItem] = []
-        self._notes: list[str] = []
+        self._items = []
+        self._notes = []
         body: list[bytes] = []
         minimal_exif: bytes | None = None
         for chunk in chunks:
@@ -61,7 +61,7 @@ class WebpFile(ParsedFile):
                 label = f"WebP:{bytes_text(chunk.type)}"
                 self._items.append(MetadataItem(label, "Chunk", f"<{len(payload)} bytes>"))
         # A broken VP8X header only stops cleaning: the items above can still be listed.
-        self._error: CorruptFileError | None = None
+        self._error = None
         if body and body[0][:4] == b"VP8X":
             header = bytearray(body[0])
             if len(header) < 18:
@@ -83,14 +83,6 @@ class WebpFile(ParsedFile):
             self._notes.append(f"removed {len(data) - riff_end} bytes after the end of the image")
         payload = b"WEBP" + b"".join(body)
         self._output = b"RIFF" + struct.pack("<I", len(payload)) + payload
-
-    def items(self) -> list[MetadataItem]:
-        return list(self._items)
-
-    def clean(self) -> CleanResult:
-        if self._error is not None:
-            raise self._error
-        return CleanResult(self._output, list(self._notes))
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, WebpFile):
