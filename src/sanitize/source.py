@@ -115,13 +115,7 @@ def ranges_equal(
     ranges: Iterable[tuple[int, int]],
 ) -> bool:
     """Whether both hold the same bytes at every (offset, size), read chunk by chunk."""
-    for offset, size in ranges:
-        for position, length in _chunks(offset, offset + size):
-            if read(first, position, position + length) != read(
-                second, position, position + length
-            ):
-                return False
-    return True
+    return pairs_equal(first, second, ((offset, offset, size) for offset, size in ranges))
 
 
 def pairs_equal(
