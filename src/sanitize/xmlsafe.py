@@ -108,3 +108,20 @@ def attribute_results(
             raise TypeError(f"XPath {query.path!r} does not select attributes")
         results.append(value)
     return results
+
+
+def drop(element: etree._Element, keep_blank_tail: bool = True) -> None:
+    """Remove ``element`` but keep the text that follows it (lxml's ``remove`` takes the
+    tail with the element: "see<change/> you" would lose " you"). ``keep_blank_tail``
+    False lets a whitespace-only tail go with the element."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    if tail and (keep_blank_tail or tail.strip()):
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

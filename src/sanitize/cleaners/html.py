@@ -42,7 +42,7 @@ from sanitize.formats import css, tracking
 from sanitize.formats.values import short_text
 from sanitize.formats.xmltext import Slot, TextMap
 from sanitize.report import MetadataItem
-from sanitize.xmlsafe import parse_xml
+from sanitize.xmlsafe import drop, parse_xml
 
 MAX_HTML_SIZE = 64 * 1024**2  # a bigger page is not a hand-written one: refuse, not hang
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -140,15 +140,6 @@ def _split(name: str) -> tuple[str, str]:
 
 def _is_element(node: etree._Element) -> bool:
     return isinstance(node.tag, str)
-
-
-def _drop(node: etree._Element) -> None:
-    """Remove ``node`` but keep the text that followed it."""
-    parent = node.getparent()
-    if parent is None:
-        return
-    _add_text(parent, node.getprevious(), node.tail or "")
-    parent.remove(node)
 
 
 def _add_text(parent: etree._Element, previous: etree._Element | None, text: str) -> None:
@@ -257,7 +248,7 @@ class HtmlScrub:
             self.record(
                 "HTML", "Comment" if is_comment else "ProcessingInstruction", node.text or ""
             )
-            _drop(node)
+            drop(node)
         scripts = 0
         for element in list(root.iter()):
             if not _is_element(element) or (element.getparent() is None and element is not root):
@@ -270,7 +261,7 @@ class HtmlScrub:
                 self._meta(element)
             elif name == "link" and (element.get("rel") or "").strip().lower() in LINK_RELS_REMOVED:
                 self.record("HTML:link", element.get("rel") or "", element.get("href") or "")
-                _drop(element)
+                drop(element)
                 continue
             elif name == "style" and element.text:
                 self._style_sheet(element)
@@ -279,7 +270,7 @@ class HtmlScrub:
             elif name == "img" and _is_pixel(element):
                 self.tracking("TrackingPixel", element.get("src") or "")
                 if self.strip_tracking:
-                    _drop(element)
+                    drop(element)
                     continue
             self._attributes(element)
         if scripts:
@@ -291,7 +282,7 @@ class HtmlScrub:
         if name in OFFICE_METADATA or name == "xml":
             text = " ".join(str(t).strip() for t in element.itertext() if str(t).strip())
             self.record(f"HTML:{prefix or 'office'}", name, text or "present")
-            _drop(element)
+            drop(element)
         else:
             self.record(f"HTML:{prefix or 'office'}", name, "element (content kept)")
             _unwrap(element)
@@ -304,7 +295,7 @@ class HtmlScrub:
                 break
         if key in META_REMOVED or key.startswith(META_PREFIXES):
             self.record("HTML:meta", key, element.get("content") or "")
-            _drop(element)
+            drop(element)
 
     def _style_sheet(self, element: etree._Element) -> None:
         text = element.text or ""

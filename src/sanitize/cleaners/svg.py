@@ -17,7 +17,7 @@ from sanitize.errors import CorruptFileError, VerificationError
 from sanitize.formats.values import short_text
 from sanitize.formats.xmltext import TextMap, mixed_slots
 from sanitize.report import MetadataItem
-from sanitize.xmlsafe import as_text, attributes_of, parse_xml, text_of, texts_of
+from sanitize.xmlsafe import as_text, attributes_of, drop, parse_xml, text_of, texts_of
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -118,14 +118,14 @@ class SvgScrub:
                 "Comment" if isinstance(node, etree._Comment) else "ProcessingInstruction",
                 node.text or "",
             )
-            _drop(node)
+            drop(node)
         for element in list(root.iter(f"{{{SVG}}}metadata")):
             self.record(
                 "SVG:metadata",
                 "metadata",
                 " ".join(t.strip() for t in texts_of(element) if t.strip()) or "present",
             )
-            _drop(element)
+            drop(element)
         for element in list(root.iter()):
             if (
                 not isinstance(element.tag, str)
@@ -140,7 +140,7 @@ class SvgScrub:
                     etree.QName(element).localname,
                     _attributes(element),
                 )
-                _drop(element)
+                drop(element)
                 continue
             for name in list(element.attrib):
                 attr_ns = etree.QName(name).namespace
@@ -164,7 +164,7 @@ class SvgScrub:
             text = text_of(element)
             if tool_or_person(text):
                 self.record("SVG", etree.QName(element).localname, text)
-                _drop(element)
+                drop(element)
         etree.cleanup_namespaces(root, keep_ns_prefixes=["xlink"])
 
     def _embedded_image(self, uri: str) -> str:
@@ -186,20 +186,6 @@ class SvgScrub:
     def output(self) -> bytes:
         # Serialising the root element alone leaves out the prolog's comments and DOCTYPE.
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
-
-
-def _drop(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    # Keep the text that followed the node (whitespace between shapes).
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _attributes(element: etree._Element) -> str:

@@ -37,6 +37,7 @@ from sanitize.formats.values import short_text
 from sanitize.formats.xmldoc import clean_member, note_kept
 from sanitize.formats.zipsafe import ZipDocument
 from sanitize.report import MetadataItem
+from sanitize.xmlsafe import drop
 
 if TYPE_CHECKING:
     from sanitize.context import Context
@@ -107,20 +108,6 @@ def public_identifier(value: str) -> bool:
 def derived_identifier(texts: list[str]) -> str:
     digest = hashlib.sha256("\n\x00".join(texts).encode()).hexdigest()
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sanitize:epub:' + digest)}"
-
-
-def drop(element: etree._Element) -> None:
-    """Remove ``element``, keeping the text after it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail and element.tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 @dataclass
@@ -220,7 +207,7 @@ class EpubScrub:
                 role = element.get(f"{{{OPF}}}role", "")
                 record(tag.localname, f"{text} ({role})" if role else text or "empty")
                 removed_ids.add(element.get("id", ""))
-                drop(element)
+                drop(element, keep_blank_tail=False)
             elif tag.namespace == DC and tag.localname == "identifier":
                 is_uid = element.get("id") == uid_id and bool(uid_id)
                 if public_identifier(text) or (is_uid and text == derived):
@@ -236,7 +223,7 @@ class EpubScrub:
                 else:
                     record("identifier", text or "empty")
                     removed_ids.add(element.get("id", ""))
-                    drop(element)
+                    drop(element, keep_blank_tail=False)
             elif tag.localname == "meta":
                 self._meta(element, record, removed_ids)
             elif tag.localname == "link":
@@ -247,7 +234,7 @@ class EpubScrub:
                     target = resolve(name, href)
                     if target in self.document.members:
                         self.document.remove(target)
-                    drop(element)
+                    drop(element, keep_blank_tail=False)
         # Metadata refining what was removed ("role", "file-as" of a creator): second pass,
         # as EPUB allows the refining meta before the element it refines.
         removed_ids.discard("")
@@ -255,7 +242,7 @@ class EpubScrub:
             refines = element.get("refines", "").lstrip("#")
             if refines and refines in removed_ids:
                 record(element.get("property", "meta"), (element.text or "").strip())
-                drop(element)
+                drop(element, keep_blank_tail=False)
         return uid
 
     def _meta(self, element: etree._Element, record: Record, removed_ids: set[str]) -> None:
@@ -265,7 +252,7 @@ class EpubScrub:
             if name not in KEPT_META_NAMES:
                 record(name, element.get("content", ""))
                 removed_ids.add(element.get("id", ""))
-                drop(element)
+                drop(element, keep_blank_tail=False)
         elif prop is not None:
             value = (element.text or "").strip()
             if prop == "dcterms:modified" and not element.get("refines"):
@@ -275,7 +262,7 @@ class EpubScrub:
             elif prop in REMOVED_PROPERTIES or prop.startswith(("calibre:", "calibre-")):
                 record(prop, value)
                 removed_ids.add(element.get("id", ""))
-                drop(element)
+                drop(element, keep_blank_tail=False)
 
     def _ncx(self, name: str, uid: str) -> None:
         root = self.document.xml(name)
@@ -290,10 +277,10 @@ class EpubScrub:
                     meta.set("content", uid)
             elif key not in KEPT_NCX_META:
                 record(key, meta.get("content", ""))
-                drop(meta)
+                drop(meta, keep_blank_tail=False)
         for author in list(root.iter(f"{{{NCX}}}docAuthor")):
             record("docAuthor", " ".join(str(t) for t in author.itertext()))
-            drop(author)
+            drop(author, keep_blank_tail=False)
 
     # -- content documents -------------------------------------------------------------------
     def _document(self, name: str) -> None:
@@ -306,7 +293,7 @@ class EpubScrub:
             key = element.get("name")
             if key is not None and key.lower() not in KEPT_HTML_META:
                 record(f"meta {key}", element.get("content", ""))
-                drop(element)
+                drop(element, keep_blank_tail=False)
 
     def _comments(self, root: etree._Element, record: Record) -> None:
         # Comments before or after the root element are recorded only: the document is
@@ -316,20 +303,20 @@ class EpubScrub:
             if isinstance(node, etree._Comment):
                 record("XmlComment", node.text or "")
                 if node.getparent() is not None:
-                    drop(node)
+                    drop(node, keep_blank_tail=False)
 
     def _drop_missing_items(self, rendition: Rendition) -> None:
         """Manifest items (and guide references) whose member was removed."""
         for item in list(rendition.items.values()):
             if item.name and item.name not in self.document.members:
-                drop(item.element)
+                drop(item.element, keep_blank_tail=False)
                 del rendition.items[item.id]
                 self.changed.add(rendition.opf)
         guide = rendition.root.find(f"{{{OPF}}}guide")
         for reference in list(guide if guide is not None else ()):
             target = resolve(rendition.opf, reference.get("href", ""))
             if target and target not in self.document.members:
-                drop(reference)
+                drop(reference, keep_blank_tail=False)
 
     def _clean_embedded(self) -> None:
         skipped: list[str] = []

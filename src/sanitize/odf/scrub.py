@@ -53,6 +53,7 @@ from sanitize.odf.names import (
 )
 from sanitize.options import Options
 from sanitize.report import MetadataItem
+from sanitize.xmlsafe import drop, text_of
 
 if TYPE_CHECKING:
     from sanitize.context import Context
@@ -64,25 +65,6 @@ LOCAL_PATH = re.compile(r"^(file:|/(home|Users)/|[A-Za-z]:[\\/]|\\\\)", re.IGNOR
 _RSID = etree.XPath(
     "//@*[namespace-uri()=$ooo and (local-name()='rsid' or local-name()='paragraph-rsid')]"
 )
-
-
-def drop(element: etree._Element) -> None:
-    """Remove ``element`` but keep the text that follows it (lxml's remove takes the tail
-    with the element: "see<change/> you" would lose " you")."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
-def text_of(element: etree._Element) -> str:
-    return "".join(str(piece) for piece in element.itertext())
 
 
 def paragraph_text(element: etree._Element) -> str:
