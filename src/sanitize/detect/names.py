@@ -253,6 +253,8 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
     cue = _cue(text, start, end)
     strong = cue in STRONG_CUES
     first = tokens[0]
+    if cue == "title" and all(_plain_word(t, language) for t in _tokens(text[start:end])):
+        return None  # a role in a list after a title: "Mr W Grosvenor Clerk and Executive Officer"
     if cue == "title" and (len(tokens) > 1 or not ordinary(first, language) or _all_caps(first)):
         return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
     if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
@@ -298,7 +300,24 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
         hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
             return hit
+        if _unknown_proper(word.group(), language):
+            # "Pamber Heath", "Sherborne St John": a name that starts with a proper noun
+            # the data does not know as a name is a place's or a thing's, not a person's.
+            return None
     return None
+
+
+def _plain_word(token: str, language: str) -> bool:
+    """An ordinary word of the language that is not also a name: "Executive", "Officer"."""
+    return len(token) > 1 and ordinary(token, language) and not is_surname(token)
+
+
+def _unknown_proper(word: str, language: str) -> bool:
+    """A capitalised word that is neither a word of the language nor a known name."""
+    tokens = _tokens(word)
+    return bool(tokens) and not any(
+        ordinary(t, language) or is_given(t) or is_surname(t) or len(t) == 1 for t in tokens
+    )
 
 
 def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
@@ -307,6 +326,7 @@ def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
     newline = text.find("\n", start, entity.end)
     end = newline if newline >= 0 else entity.end  # a byline glued to the next lines
     end = start + len(text[start:end].rstrip(" \t-–—,;:"))
+    end = _name_extent(text, start, end, language)
     value = text[start:end]
     tokens = _tokens(value)
     if not tokens or not value[:1].isupper() or text[start - 1 : start] in ("@", "#"):
@@ -406,7 +426,14 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if _brand(text, hit, entities):
             continue
         persons.append(hit)
-    persons = [h for h in persons if not _public(text, h, language) and not _in_place_name(text, h)]
+    places = _listed_places(text, entities, language)
+    persons = [
+        h
+        for h in persons
+        if not _public(text, h, language)
+        and not _in_place_name(text, h)
+        and not any(s <= h.start and h.end <= e for s, e in places)
+    ]
     persons += _other_mentions(text, persons, language)
     places = [
         Hit("LOCATION", e.start, e.end, MODEL_SCORE)
@@ -479,7 +506,128 @@ def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
                 continue
             if _DETERMINER.search(text[max(0, match.start() - 12) : match.start()]):
                 continue  # "the Ward": a word, not the person
+            if part in parts and _inside_other_phrase(text, match.start(), match.end(), language):
+                continue  # "Parish Council" once a "… Parish" is known: the word, not the person
             hit = Hit("PERSON", match.start(), match.end(), RULE_SCORE)
             taken.append(hit)
             found.append(hit)
     return found
+
+
+_CAPITAL_BEFORE = re.compile(rf"{_CAP_WORD}[ \t]+$")
+_CAPITAL_AFTER = re.compile(rf"[ \t]+{_CAP_WORD}")
+
+
+def _inside_other_phrase(text: str, start: int, end: int, language: str) -> bool:
+    """A lone part of a known name that is also a word of the language, written inside
+    another run of capitalised words ("Parish" in "Parish Council"), is that word."""
+    if zipf(text[start:end], language) < ORDINARY_ZIPF:
+        return False
+    before = text[max(0, start - 30) : start]
+    return bool(_CAPITAL_BEFORE.search(before) or _CAPITAL_AFTER.match(text, end))
+
+
+_NAME_PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "d'",
+    "d’",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "dos",
+    "del",
+    "della",
+    "bin",
+    "ben",
+    "el",
+    "al",
+    "ter",
+    "ten",
+}
+
+
+def _name_extent(text: str, start: int, end: int, language: str) -> int:
+    """Where a model's PERSON really ends: at the first word in lower case that is not a
+    particle ("Yvonnick Dussubieux de la Boulangerie Le Treize à Vallet" ends before "de":
+    after its particles comes a word of the language, not a surname)."""
+    pending: int | None = None  # where a run of particles began
+    for index, word in enumerate(re.finditer(r"\S+", text[start:end])):
+        value = word.group()
+        if index == 0:
+            continue
+        if (
+            fold(value) in _NAME_PARTICLES
+            or fold(value).startswith(("d'", "d’"))
+            and len(value) <= 2
+        ):
+            pending = word.start() if pending is None else pending
+            continue
+        if not value[:1].isupper():
+            return _cut(text, start, pending if pending is not None else word.start())
+        if pending is not None and _plain_word(value.strip(",.;:"), language):
+            return _cut(text, start, pending)  # "de la Boulangerie": a business follows
+        pending = None
+    return _cut(text, start, end - start if pending is None else pending)
+
+
+def _cut(text: str, start: int, length: int) -> int:
+    return start + len(text[start : start + length].rstrip())
+
+
+# Between the members of one list: commas and conjunctions only.
+_LIST_GLUE = re.compile(r"\s*(?:,|;|\bet\b|\band\b|\bor\b|\bou\b|&)\s*(?:(?:et|and|or|ou)\s+)?$")
+
+
+def _listed_places(text: str, entities: list[Entity], language: str) -> list[tuple[int, int]]:
+    """Entities listed together with places are places ("in Bramley, Sherborne St John and
+    Pamber Heath", "entre Sainte-Pazanne et Le Cellier, Orvault, Vallet et Mouzillon"): a
+    list that the model reads as places at least as often as persons, or that follows a
+    preposition of place."""
+    named = sorted(
+        (e for e in entities if e.label in ("PERSON", "LOCATION")), key=lambda e: e.start
+    )
+    groups: list[list[Entity]] = []
+    for entity in named:
+        previous = groups[-1][-1] if groups else None
+        glue = (
+            text[previous.end : entity.start] if previous and previous.end <= entity.start else None
+        )
+        if glue is not None and _LIST_GLUE.fullmatch(glue) and "\n" not in glue:
+            groups[-1].append(entity)
+        else:
+            groups.append([entity])
+    found: list[tuple[int, int]] = []
+    for group in groups:
+        # A place the model names with ordinary words only ("Design et Classique", two
+        # rooms) is weak evidence; a member whose first word is a given name is a person.
+        places = sum(
+            e.label == "LOCATION"
+            and not all(_plain_word(t, language) for t in _tokens(text[e.start : e.end]))
+            for e in group
+        )
+        if len(group) < 2 or not places:
+            continue
+        persons = len(group) - places
+        after_preposition = _PLACE_PREPOSITION.search(
+            text[max(0, group[0].start - 20) : group[0].start]
+        )
+        glues = [text[a.end : b.start] for a, b in zip(group, group[1:], strict=False)]
+        if not any(re.search(r"\b(?:et|and|or|ou)\b|&", glue) for glue in glues):
+            continue  # "A Sainte-Pazanne, Stéphane Gauthier …": a comma alone lists nothing
+        if places >= persons or after_preposition:
+            found.extend(
+                (e.start, e.end) for e in group if not _given_first(text[e.start : e.end], language)
+            )
+    return found
+
+
+def _given_first(value: str, language: str) -> bool:
+    tokens = _tokens(value)
+    return bool(tokens) and is_given(tokens[0]) and not ordinary(tokens[0], language)
