@@ -57,8 +57,11 @@ def keep_name(text: str, hit: Hit) -> bool:
         return False  # models tag lower-case common words in informal text
     if hit.type == "LOCATION" and value.isupper() and len(value) <= 6 and len(tokens) == 1:
         return False  # acronyms: TJM, SEO, HT (names.py judges names in capitals)
-    if tokens and len(tokens[-1].rstrip(".")) == 1 and tokens[-1][:1].isupper():
-        return False  # anonymised names: "Marque X", "Client A" (initials come first: "B Abbott")
+    # Anonymised names: "Marque X", "Client A" (initials come first: "B Abbott"); a given
+    # name with the initial of a surname is a person written short ("Alain R").
+    initial_last = bool(tokens) and len(tokens[-1].rstrip(".")) == 1 and tokens[-1][:1].isupper()
+    if initial_last and not (len(tokens) == 2 and _given_name(tokens[0])):
+        return False
     line = _line(text, hit.start).strip()
     if line.startswith("#") or line.endswith(":") and len(line) < 60 and value in line[:-1]:
         return False  # a heading
@@ -66,3 +69,9 @@ def keep_name(text: str, hit: Hit) -> bool:
         letters = [c for c in line if c.isalpha()]
         return not (letters and all(c.isupper() for c in letters) and len(line) < 80)
     return True
+
+
+def _given_name(word: str) -> bool:
+    from sanitize.detect.names import is_given
+
+    return is_given(word)

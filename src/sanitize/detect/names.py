@@ -32,6 +32,9 @@ ORDINARY_ZIPF = 3.0
 # of its rank in the population is a famous person's (or a brand's).
 FAME_EXCESS = 2.0
 # Scores: the model's word alone, and the model or the data backed by context.
+# Given names written this often (a thousand times per million words) are first of all
+# function words of the language: "elle", "will", "may".
+FUNCTION_ZIPF = 6.0
 MODEL_SCORE = 0.85
 RULE_SCORE = 0.8
 
@@ -261,11 +264,12 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
         return None  # a lone word in capitals is an acronym (IBAN, ITP) unless titled
     if _DETERMINER.search(text[max(0, start - 12) : start]):
         return None  # "the Ward Councillor", "la Rose des vents"
-    alone = _whole_line(text, start, end)
     if len(tokens) >= 2:
         last = tokens[-1]
-        if is_surname(last) or not ordinary(last, language) or alone:
-            return Hit("PERSON", start, end, RULE_SCORE)
+        if is_surname(last) or not ordinary(last, language) or _initial(last):
+            return Hit("PERSON", start, end, RULE_SCORE)  # "Julie Martin", "Alain R"
+        if _list_item(text, start, end):
+            return Hit("PERSON", start, end, RULE_SCORE)  # "• Fiona Lean" in a list of members
         if not strong:
             return None  # "Rose Garden", "Grace Period": a title-case phrase, not a name
         end = start + len(first)
@@ -273,9 +277,18 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
         return None
     if strong:
         return Hit("PERSON", start, end, RULE_SCORE)
+    if _calendar_at(text, start, end):
+        return None  # "Sun, Jun 10": the calendar
+    if zipf(first, language) >= FUNCTION_ZIPF:
+        return None  # "Elle", "Will", "May": given names, but first of all function words
     if _sentence_start(text, start):
-        # "Mark the date", a heading: a first name opening a sentence needs a comma after it.
-        return Hit("PERSON", start, end, RULE_SCORE) if text[end : end + 1] == "," else None
+        # "Mark the date", a heading: a first name opening a sentence needs what a person
+        # does after it: a comma, a verb of saying or an auxiliary ("Kathy has", "Didier
+        # va"), or another name it is listed with ("Luc et Marie-Noëlle").
+        after = text[end : end + 40]
+        if after[:1] == "," or _PERSON_VERB_AFTER.match(after) or _names_listed_after(after):
+            return Hit("PERSON", start, end, RULE_SCORE)
+        return None
     if zipf(first, language) >= ORDINARY_ZIPF + 2:
         return None  # "Paris", "France": given names too, but mostly written as words
     return Hit("PERSON", start, end, RULE_SCORE)
@@ -297,9 +310,15 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
             continue
         if re.fullmatch(_PARTICLE, word.group()) or _TITLE_ONLY.fullmatch(word.group()):
             continue  # the name starts after its titles: "Cllr Mrs B Abbott" -> "B Abbott"
+        if _SAINT.fullmatch(word.group()):
+            return None  # "Saint Paul", "St John": a saint, a church or a place
         hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
             return hit
+        if not _sentence_start(text, run.start()) and not _GREETING_WORD.fullmatch(word.group()):
+            # Inside a sentence, the capitalised words before a given name are part of
+            # one proper name ("benefit Pine Glen"); heading words open a line.
+            return None
         if _unknown_proper(word.group(), language):
             # "Pamber Heath", "Sherborne St John": a name that starts with a proper noun
             # the data does not know as a name is a place's or a thing's, not a person's.
@@ -433,6 +452,9 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if not _public(text, h, language)
         and not _in_place_name(text, h)
         and not any(s <= h.start and h.end <= e for s, e in places)
+        and not _saint(text, h.start)
+        and not _saint_in(text, h)
+        and not _lone_calendar(text, h)
     ]
     persons += _other_mentions(text, persons, language)
     places = [
@@ -631,3 +653,57 @@ def _listed_places(text: str, entities: list[Entity], language: str) -> list[tup
 def _given_first(value: str, language: str) -> bool:
     tokens = _tokens(value)
     return bool(tokens) and is_given(tokens[0]) and not ordinary(tokens[0], language)
+
+
+_SAINT = re.compile(rf"(?i:{vocab.alternation(vocab.SAINT_WORDS)})")
+_SAINT_BEFORE = re.compile(rf"(?:^|[^\w])(?i:{vocab.alternation(vocab.SAINT_WORDS)})[ \t-]+$")
+_GREETING_WORD = re.compile(rf"(?i:{_GREETING})[,!]?")
+_PERSON_VERB_AFTER = re.compile(
+    rf"[ \t]+(?:{vocab.alternation(vocab.PERSON_VERBS_AFTER)})(?![\w'’])", re.IGNORECASE
+)
+_LISTED_NAME_AFTER = re.compile(rf"[ \t]+(?:et|and|&)[ \t]+({_CAP_WORD})")
+_CALENDAR = frozenset(fold(w) for w in vocab.CALENDAR_WORDS)
+
+
+def _names_listed_after(after: str) -> bool:
+    """ "Luc et Marie-Noëlle ont…": a name coordinated with another given name."""
+    match = _LISTED_NAME_AFTER.match(after)
+    return bool(match) and is_given(match.group(1))
+
+
+def _calendar_at(text: str, start: int, end: int) -> bool:
+    """A day or a month next to a date ("Sun, Jun 10", "3 May"), not "my wife, Jan"."""
+    if fold(text[start:end]).rstrip(".") not in _CALENDAR:
+        return False
+    after = re.match(r"[\s,.]*(\d|[^\W\d_]+)", text[end : end + 20])
+    before = re.search(r"(\d|[^\W\d_]+)[\s,.]*$", text[max(0, start - 20) : start])
+    return any(
+        m is not None and (m.group(1).isdigit() or fold(m.group(1)) in _CALENDAR)
+        for m in (after, before)
+    )
+
+
+def _list_item(text: str, start: int, end: int) -> bool:
+    """The words are all of a bulleted line ("• Fiona Lean")."""
+    line_start, line_end = _line_bounds(text, start)
+    prefix = text[line_start:start].strip(" \t")
+    return prefix in ("•", "-", "*", "–", "·", "◦", "▪") and not text[end:line_end].strip(" \t,.;")
+
+
+def _initial(token: str) -> bool:
+    """A surname written as its initial: "Alain R", "Eric P."."""
+    return len(token.rstrip(".")) == 1 and token[:1].isupper()
+
+
+def _saint(text: str, start: int) -> bool:
+    return bool(_SAINT_BEFORE.search(text[max(0, start - 12) : start]))
+
+
+def _saint_in(text: str, hit: Hit) -> bool:
+    tokens = text[hit.start : hit.end].split()
+    return bool(tokens) and bool(_SAINT.fullmatch(tokens[0]))
+
+
+def _lone_calendar(text: str, hit: Hit) -> bool:
+    """A lone day or month next to a date is the calendar."""
+    return len(_tokens(text[hit.start : hit.end])) == 1 and _calendar_at(text, hit.start, hit.end)

@@ -529,3 +529,31 @@ EN_INSTITUTION_TYPES = (
     "Airport",
     "Bridge",
 )
+
+
+# -- the calendar ----------------------------------------------------------------------
+# Days and months, with their usual abbreviations: "Sun, Jun 10", "Mar 3". Several are
+# given names too ("June", "May", "Sun"); written next to a date they are the calendar.
+CALENDAR_WORDS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+# Words that make the name after them a saint's (a church, a feast, a place), never a
+# private person's: "saint Marc", "Sainte-Anne", "St John".
+SAINT_WORDS = (
+    "saint", "sainte", "saints", "saintes", "st", r"st\.", "ste", r"ste\.", "san", "santa", "são",
+)  # fmt: skip
+# What a person does right after their name opens a sentence: auxiliaries and verbs of
+# saying, in the third person ("Kathy has", "Didier va", "Marie n'a pas").
+PERSON_VERBS_AFTER = (
+    "has", "had", "is", "was", "will", "would", "can", "could", "said", "says", "told",
+    "asked", "wrote", "writes", "thinks", "thought", "explained", "explains",
+    "est", "a", "va", "sera", "était", "avait", "fait", "dit", "explique", "raconte",
+    "n'a", "n’a", "n'est", "n’est", "se", "s'est", "s’est", "nous", "m'a", "m’a",
+)  # fmt: skip
