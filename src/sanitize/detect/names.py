@@ -408,7 +408,11 @@ def _tied_place(text: str, entity: Entity) -> bool:
     """A place in an address, or where someone lives, works or meets."""
     value = text[entity.start : entity.end]
     if _STREET.search(value) or _STREET.search(text[max(0, entity.start - 12) : entity.start]):
-        return True
+        # A street with a number or a postcode is an address; a street or a square alone is
+        # where a market or an event is held, unless the sentence ties it to someone.
+        around = text[max(0, entity.start - 16) : entity.end + 24]
+        if re.search(r"\d", around):
+            return True
     before = text[max(0, entity.start - _CONTEXT) : entity.start]
     if not _PLACE_PREPOSITION.search(before):
         return False
@@ -453,6 +457,7 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         and not _in_place_name(text, h)
         and not any(s <= h.start and h.end <= e for s, e in places)
         and not _saint(text, h.start)
+        and not _author_of_work(text, h.start)
         and not _saint_in(text, h)
         and not _lone_calendar(text, h)
     ]
@@ -517,6 +522,10 @@ def _other_mentions(text: str, persons: list[Hit], language: str) -> list[Hit]:
                 for t in tokens
                 if len(t) > 2 and (is_given(t) or is_surname(t) or not ordinary(t, language))
             )
+        elif len(tokens) == 1 and len(tokens[0]) > 2 and is_given(tokens[0]):
+            # A first name found once with evidence names the same person elsewhere, also
+            # where it opens a sentence ("Pierre et Didier …. Didier enverra …").
+            parts.add(tokens[0])
     found: list[Hit] = []
     taken = list(persons)
     # Whole names first, so that "Chris Punter's" is one mention, not two.
@@ -707,3 +716,62 @@ def _saint_in(text: str, hit: Hit) -> bool:
 def _lone_calendar(text: str, hit: Hit) -> bool:
     """A lone day or month next to a date is the calendar."""
     return len(_tokens(text[hit.start : hit.end])) == 1 and _calendar_at(text, hit.start, hit.end)
+
+
+# A word of an address is read as a name only from this length: shorter pieces ("al",
+# "le", "jo") are found by chance inside any word.
+ADDRESS_NAME_LENGTH = 4
+
+
+def names_in_address(address: str) -> bool:
+    """A person's name written in a web address: each label of the host and path is cut
+    at hyphens, dots and slashes, each piece spelled with known words, and a piece that
+    starts with a given name or a surname is a person's ("paulmakes" -> paul + makes,
+    "julie-martin"); a name found further inside a piece is chance ("l-atelier-urbain")."""
+    host = address.split("/", 1)[0]
+    pieces = [p for p in re.split(r"[-_./~@+]+", address.lower().split("?", 1)[0]) if p]
+    suffix = host.count(".")  # the last label of the host is its suffix (.fr, .com)
+    for index, piece in enumerate(pieces):
+        if index == suffix:
+            continue
+        word = _segment(fold(piece))[0]
+        if len(word) >= ADDRESS_NAME_LENGTH and (is_given(word) or is_surname(word)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _segment(piece: str) -> tuple[str, ...]:
+    """The fewest known words (of either language, or names) that spell ``piece``; the
+    piece itself when it cannot be spelled so."""
+    if not piece.isalpha() or len(piece) > 40:
+        return (piece,)
+    known = _address_vocabulary()
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(piece)
+    for end in range(1, len(piece) + 1):
+        for start in range(max(0, end - 20), end):
+            head = best[start]
+            word = piece[start:end]
+            if head is None or (word not in known and len(word) > 1):
+                continue
+            candidate = (*head, word)
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    found = best[len(piece)]
+    return found if found is not None else (piece,)
+
+
+@lru_cache(maxsize=1)
+def _address_vocabulary() -> frozenset[str]:
+    return frozenset(words("fr")) | frozenset(words("en")) | given_names()
+
+
+# The author of a work cited by its title: « La comédie humaine » d'Honoré de Balzac, "Les
+# Rougon-Macquart" d'Émile Zola, "Atomic Habits" by James Clear. Published authors are
+# public figures.
+_AFTER_WORK_TITLE = re.compile(r"[\"»”]\s*(?:,\s*)?(?:de|d['’]|by|par|from)\s*$", re.IGNORECASE)
+
+
+def _author_of_work(text: str, start: int) -> bool:
+    return bool(_AFTER_WORK_TITLE.search(text[max(0, start - 12) : start]))

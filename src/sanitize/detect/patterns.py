@@ -268,6 +268,8 @@ def prices(text: str) -> Iterator[Hit]:
     sentences = _Sentences(text)
     for match in _PRICE_WITH_CURRENCY.finditer(text):
         start, end = match.start(), match.end()
+        if _WEIGHT_POUNDS.search(match.group()) and re.match(r"\s+of\s", text[end : end + 5]):
+            continue  # "30 pounds of gear": a weight
         taken.add(start, end)
         marked.add(start, end)  # amounts with their own currency marker
         yield Hit("PRICE", start, end, 0.95)
@@ -296,6 +298,7 @@ def prices(text: str) -> Iterator[Hit]:
     yield from _sentence_amounts(text, sentences, taken, marked)
 
 
+_WEIGHT_POUNDS = re.compile(r"pounds?$", re.IGNORECASE)
 _RANGE_ANY = re.compile(rf"\s?(?:et|and|to|à|-|–)\s?(?:{_NUMBER}){_MULT}(?![\d.,]?\d)")
 
 
@@ -373,6 +376,11 @@ def _word_amounts(text: str, sentences: _Sentences, taken: _Taken) -> Iterator[H
             word = currency.group().strip().lower() if currency else ""
             if word in ("dollar", "pound", "euro", "buck") and number.value > 1:
                 continue  # "a million dollar question": an adjective, not an amount
+            if word == "livre" and fold_number(number.words) == ("un",):
+                continue  # "un livre": a book; the currency is feminine ("une livre")
+            after = currency.end() if currency else end
+            if word.startswith("pound") and re.match(r"\s+of\s", text[after : after + 5]):
+                continue  # "thirty pounds of gear": a weight
             if currency and not (word in ("cent", "cents") and number.value >= 100):
                 end = currency.end()
             elif any(w in numwords.GRAND for w in number.words):
@@ -570,6 +578,9 @@ _NAMED_SITE = re.compile(
 
 
 def urls(text: str) -> Iterator[Hit]:
+    """Links to something personal or private: shared documents and calendars, links that
+    carry a token, personal sites (a person's name in the address, or a site the writer
+    calls theirs). An organisation's or a shop's public site is not a finding."""
     for match in _NAMED_SITE.finditer(text):
         value = match.group("site").rstrip(".,;:!?")
         if not any(_domain(value).endswith(d) for d in PUBLIC_DOMAINS):
@@ -580,7 +591,33 @@ def urls(text: str) -> Iterator[Hit]:
         if any(domain == d or domain.endswith("." + d) for d in PUBLIC_DOMAINS):
             continue
         share = any(domain == d or domain.endswith("." + d) for d in SHARE_DOMAINS)
+        if not share and not _private_link(value) and not _own_site(text, match.start()):
+            continue
         yield Hit("URL", match.start(), match.start() + len(value), 1.0 if share else 0.85)
+
+
+# A site the writer calls theirs: "mon site", "our new website", "my portfolio: …".
+_OWN_SITE = re.compile(
+    r"\b(?:my|our|mon|ma|notre|nos|mes)\s+(?:\w+\s+){0,2}(?:site|website|site\s+web|blog|"
+    r"portfolio|page|boutique|shop|store|book|lien|link)s?\b[^\n]{0,40}$",
+    re.IGNORECASE,
+)
+# Something that only its owner hands out: a token in the query or the path.
+_TOKEN = re.compile(r"[?&#][^=\s]*=|/(?=[^/\s]*\d)(?=[^/\s]*[a-zA-Z])[A-Za-z0-9_-]{12,}(?:/|$)")
+
+
+def _own_site(text: str, start: int) -> bool:
+    return bool(_OWN_SITE.search(text[max(0, start - 80) : start]))
+
+
+def _private_link(url: str) -> bool:
+    """A link with a token, or a personal site: a given name or a surname in the address
+    ("paulmakes.design", "elodie-illustrations.com", "linkedin.com/in/julie-martin")."""
+    if _TOKEN.search(url):
+        return True
+    from sanitize.detect.names import names_in_address
+
+    return names_in_address(re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE))
 
 
 # -- SECRET ----------------------------------------------------------------------------
@@ -678,3 +715,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "URL": urls,
     "SECRET": secrets,
 }
+
+
+def fold_number(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return tuple(w.lower() for w in words)
