@@ -157,3 +157,81 @@ def test_a_lone_title_is_not_a_person() -> None:
 def test_a_name_beside_a_venue_or_body_is_the_place() -> None:
     assert persons("Réunion salle Lucien Garcin, puis apéritif.", "fr") == []
     assert persons("Councillors of Brimley Parish Council met on Monday.", "en") == []
+
+
+# -- rules added from the second tuning batch; every sentence here is invented --------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        # A first name opening a sentence, with a verb or another name after it.
+        ("Le local est réservé. Bérengère va préparer les badges.", "fr", "Bérengère"),
+        ("We met on Monday. Dwayne has the keys now.", "en", "Dwayne"),
+        ("Ordre du jour validé.\nGhislain et Maëlle tiendront la buvette.", "fr", "Ghislain"),
+        # A given name with the initial of a surname, as club minutes write members.
+        ("Présents : Gaëtan R, Solange M et Fabrice T.", "fr", "Gaëtan R"),
+        # A bulleted list of members whose surname is also a word.
+        ("The panel:\n  • Imogen Frost\n  • Declan Baker\n", "en", "Declan Baker"),
+    ],
+)
+def test_names_with_grammar_evidence(text: str, language: str, name: str) -> None:
+    assert name in persons(text, language), found(text, language)
+
+
+def test_a_first_name_found_once_names_the_person_where_it_opens_a_sentence() -> None:
+    text = "Merci à Ghislain pour les comptes. Ghislain enverra le bilan lundi."
+    assert persons(text, "fr").count("Ghislain") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Proper names inside a sentence are judged whole: a place, not "Heath" or "Glen".
+        ("The fair will benefit Oak Glen and its library.", "en"),
+        ("Residents of Wexcombe Heath objected to the plans.", "en"),
+        # Places listed with places.
+        ("Buses stop in Bramshaw, Upton Grey and Wexcombe Heath.", "en"),
+        ("Tournée entre Plouvara et Le Vieux-Bourg, Quessoy et Trégueux.", "fr"),
+        # Saints, the calendar, function words that are also given names.
+        ("Dans l'évangile de saint Luc, on lit ceci.", "fr"),
+        ("Sun, Jun 12 7:45pm\nThe PTA thanks every family.", "en"),
+        ("L'adhésion est annuelle. Elle est valable un an.", "fr"),
+        # Roles after a title in minutes, headings, authors of cited works.
+        ("Tuesday, March 4, 2014\n\nHidden Gems\n\nI went to a sale.", "en"),
+        ("On relit « Le Père Goriot » d’Honoré de Balzac cet hiver.", "fr"),
+    ],
+)
+def test_no_person_in_places_saints_dates_roles_and_titles(text: str, language: str) -> None:
+    assert persons(text, language) == [], found(text, language)
+
+
+def test_a_role_after_a_title_is_no_person() -> None:
+    names = persons("Mr T Hale Clerk and Finance Officer to the council.", "en")
+    assert not any("Officer" in n for n in names), names
+
+
+def test_a_name_from_the_model_ends_before_the_business_it_runs_into() -> None:
+    text = "Rencontre avec Gwenaëlle Kerbrat de la Boulangerie du Port à Vannes."
+    names = persons(text, "fr")
+    assert all("Boulangerie" not in n for n in names), names
+
+
+def test_a_square_without_a_number_is_no_address() -> None:
+    text = "Le marché aux vélos se tient sur la place du Martray de 9h à 18h."
+    assert [t for t, _ in found(text, "fr") if t == "LOCATION"] == []
+
+
+@pytest.mark.parametrize(
+    ("address", "personal"),
+    [
+        ("gwenmakes.design", True),
+        ("solene-illustrations.fr", True),
+        ("linkedin.com/in/declan-baker", True),
+        ("lamaisondesvignes.fr", False),
+        ("latelierdupont.fr/collectif/", False),
+        ("club-cyclo-plouvara.fr", False),
+    ],
+)
+def test_a_name_in_a_web_address(address: str, personal: bool) -> None:
+    assert evidence.names_in_address(address) is personal

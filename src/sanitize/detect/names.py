@@ -68,7 +68,9 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _AFTER_SIGN_OFF = re.compile(rf"(?:^|\W)(?:{_SIGN_OFFS})[ \t]*,[ \t]*$", re.IGNORECASE)
-_BEFORE_GREETING = re.compile(rf"(?:^|\W)(?:{_GREETING})[\s,!]*$", re.IGNORECASE)
+_BEFORE_GREETING = re.compile(
+    rf"(?:^|\W)(?:{_GREETING})(?:[\s,!]+(?:à|a|to))?[\s,!]*$", re.IGNORECASE
+)  # "Merci à Ghislain", "thanks to Dwayne"
 # A title, possibly followed by a list of names: "MM. DION, MARCDARGENT et VAN DEN BROUCKE".
 _BEFORE_TITLE = re.compile(
     rf"(?:^|\W)(?:(?i:{_TITLE})\.?\s+)+(?:[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’-]*)*"
@@ -327,8 +329,9 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
 
 
 def _plain_word(token: str, language: str) -> bool:
-    """An ordinary word of the language that is not also a name: "Executive", "Officer"."""
-    return len(token) > 1 and ordinary(token, language) and not is_surname(token)
+    """An ordinary word of the language that is not also a common name: "Executive",
+    "Officer", "Finance" (a rare surname too), but not "Baker"."""
+    return len(token) > 1 and ordinary(token, language) and not _common_surname(token)
 
 
 def _unknown_proper(word: str, language: str) -> bool:
@@ -407,12 +410,14 @@ def _public(text: str, hit: Hit, language: str) -> bool:
 def _tied_place(text: str, entity: Entity) -> bool:
     """A place in an address, or where someone lives, works or meets."""
     value = text[entity.start : entity.end]
-    if _STREET.search(value) or _STREET.search(text[max(0, entity.start - 12) : entity.start]):
-        # A street with a number or a postcode is an address; a street or a square alone is
-        # where a market or an event is held, unless the sentence ties it to someone.
-        around = text[max(0, entity.start - 16) : entity.end + 24]
-        if re.search(r"\d", around):
-            return True
+    street = _STREET.search(value) or _STREET.search(text[max(0, entity.start - 12) : entity.start])
+    # A street with a number or a postcode is an address; a street or a square alone is
+    # where a market or an event is held, unless the sentence ties it to someone.
+    if street and (
+        _HOUSE_NUMBER.search(text[max(0, entity.start - 16) : entity.start + 12])
+        or _POSTCODE.search(text[entity.end : entity.end + 40])
+    ):
+        return True
     before = text[max(0, entity.start - _CONTEXT) : entity.start]
     if not _PLACE_PREPOSITION.search(before):
         return False
@@ -775,3 +780,15 @@ _AFTER_WORK_TITLE = re.compile(r"[\"»”]\s*(?:,\s*)?(?:de|d['’]|by|par|from)
 
 def _author_of_work(text: str, start: int) -> bool:
     return bool(_AFTER_WORK_TITLE.search(text[max(0, start - 12) : start]))
+
+
+# An address's number before its street ("8 impasse", "27 Marlowe Road", "12 bis, rue"),
+# or its postcode after the street (French, British, American).
+_HOUSE_NUMBER = re.compile(r"(?<![\d:h])\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+\S", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b\d{5}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b[A-Z]{2}\s\d{5}\b")
+
+
+def tied_to_person(text: str, start: int) -> bool:
+    """The sentence before ``start`` says someone lives, works or meets there."""
+    sentence = re.split(r"[.!?\n]", text[max(0, start - _CONTEXT) : start])[-1]
+    return bool(_PERSONAL.search(sentence))

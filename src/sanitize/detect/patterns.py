@@ -697,10 +697,26 @@ _ADDRESS = re.compile(
 )
 
 
+# After a street written without a number: its town ("place Gilbert Chapuis à Pechbusque").
+_TOWN_AFTER = re.compile(r"(?:,\s*|\s+à\s+|\s+in\s+)[A-ZÉÈÎ][\w'’]+(?:[\s-][A-ZÉÈÎ][\w'’]+)*")
+
+
 def addresses(text: str) -> Iterator[Hit]:
+    """Postal addresses. A street written without a number, a postcode or a town is where
+    a market or a walk takes place ("sur la place du Vigan"), not an address, unless the
+    sentence ties it to someone (names.tied_to_person)."""
+    from sanitize.detect.names import tied_to_person
+
     for match in _ADDRESS.finditer(text):
         value = match.group().rstrip(" ,.-–")
-        yield Hit("LOCATION", match.start(), match.start() + len(value), 0.85)
+        end = match.start() + len(value)
+        if not re.search(r"\d", value):
+            town = _TOWN_AFTER.match(text, end)
+            if town:
+                end = town.end()
+            elif not tied_to_person(text, match.start()):
+                continue
+        yield Hit("LOCATION", match.start(), end, 0.85)
 
 
 RECOGNIZERS: dict[str, Recognizer] = {
