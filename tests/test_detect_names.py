@@ -235,3 +235,27 @@ def test_a_square_without_a_number_is_no_address() -> None:
 )
 def test_a_name_in_a_web_address(address: str, personal: bool) -> None:
     assert evidence.names_in_address(address) is personal
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        # Someone saying their own name.
+        ("Moi, c'est Apolline, graphiste à mon compte depuis 2019.", "fr", "Apolline"),
+        ("Hi all! My name is Torin and I design logos.", "en", "Torin"),
+        # A titled surname that is also a word, and the role after a titled name.
+        ("Present: Cllr Fletcher (Chair), Cllr Mrs Dunmore.", "en", "Fletcher"),
+        ("Mr R J Hargreave Deputy Town Clerk", "en", "R J Hargreave"),
+        # A name wrapped by a line break, its surname in capitals.
+        ("La liste est signée par Mme Ghislaine\nTREMOUILLE, trésorière.", "fr", "TREMOUILLE"),
+    ],
+)
+def test_names_from_introductions_titles_and_wrapped_lines(
+    text: str, language: str, name: str
+) -> None:
+    assert name in persons(text, language), found(text, language)
+
+
+def test_members_listed_together_are_persons_whatever_a_surname_means() -> None:
+    text = "Adhérents : Lucien Berger, Odile Marchand, Sylvain Boucher, Agnès Fontaine."
+    assert len(persons(text, "fr")) == 4, found(text, "fr")

@@ -82,7 +82,13 @@ _DETERMINER = re.compile(
     re.IGNORECASE,
 )
 # Context that names someone by itself; "avec", "pour", "and" only help a known name.
-STRONG_CUES = ("title", "greeting", "signature", "possessive", "role")
+STRONG_CUES = ("title", "greeting", "signature", "possessive", "role", "introduction")
+# Someone saying their own name: "Moi, c'est Marie", "je m'appelle Inès", "my name is Dev".
+_SELF_INTRODUCTION = re.compile(
+    r"(?:^|\W)(?:moi,?\s+c['’]est|je\s+m['’]appelle|mon\s+(?:pr[ée]nom|nom)\s+est|"
+    r"my\s+name\s+is|my\s+name['’]s|call\s+me|i['’]m|i\s+am)\s+$",
+    re.IGNORECASE,
+)
 _BEFORE_INTRODUCER = re.compile(rf"(?:^|\W)(?:{_INTRODUCER})\s+$", re.IGNORECASE)
 _TITLE_ONLY = re.compile(rf"(?:{_TITLE})\.?", re.IGNORECASE)
 _CAP_WORD = rf"[{_UPPER}][\w'’-]*"
@@ -220,6 +226,8 @@ def _cue(text: str, start: int, end: int) -> str | None:
         return "greeting"
     if _BYLINE.search(before):
         return "signature"
+    if _SELF_INTRODUCTION.search(before):
+        return "introduction"
     after = text[end : end + 3]
     if after.startswith(("'s", "’s")):
         return "possessive"
@@ -260,8 +268,14 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
     first = tokens[0]
     if cue == "title" and all(_plain_word(t, language) for t in _tokens(text[start:end])):
         return None  # a role in a list after a title: "Mr W Grosvenor Clerk and Executive Officer"
-    if cue == "title" and (len(tokens) > 1 or not ordinary(first, language) or _all_caps(first)):
-        return Hit("PERSON", start, end, RULE_SCORE)  # "Mme Garnier", "MM. DION, PARESY"
+    if cue == "title" and (
+        len(tokens) > 1 or not ordinary(first, language) or _all_caps(first) or is_surname(first)
+    ):
+        # "Mme Garnier", "MM. DION, PARESY", "Cllr Vaughan"; the role written after the
+        # name is not part of it ("Mr D L Nicholson Deputy Parish Clerk").
+        return Hit("PERSON", start, _before_role(text, start, end, language), RULE_SCORE)
+    if cue == "introduction" and not ordinary(first, language) and not _all_caps(first):
+        return Hit("PERSON", start, start + len(first), RULE_SCORE)  # "my name is Torin"
     if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
         return None  # a lone word in capitals is an acronym (IBAN, ITP) unless titled
     if _DETERMINER.search(text[max(0, start - 12) : start]):
@@ -430,7 +444,7 @@ def _brand(text: str, hit: Hit, entities: list[Entity]) -> bool:
     unless someone is greeted or addressed by it ("Merci Zara")."""
     if len(_tokens(text[hit.start : hit.end])) > 1:
         return False
-    if _cue(text, hit.start, hit.end) in ("greeting", "title", "signature"):
+    if _cue(text, hit.start, hit.end) in ("greeting", "title", "signature", "introduction"):
         return False
     return any(
         e.label in ("ORG", "LOCATION") and e.start <= hit.start and hit.end <= e.end
@@ -455,10 +469,11 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
             continue
         persons.append(hit)
     places = _listed_places(text, entities, language)
+    members = _listed_members(text, persons)
     persons = [
         h
         for h in persons
-        if not _public(text, h, language)
+        if (h in members or not _public(text, h, language))
         and not _in_place_name(text, h)
         and not any(s <= h.start and h.end <= e for s, e in places)
         and not _saint(text, h.start)
@@ -467,6 +482,7 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         and not _lone_calendar(text, h)
     ]
     persons += _other_mentions(text, persons, language)
+    persons += _surnames_in_capitals(text, persons, language)
     places = [
         Hit("LOCATION", e.start, e.end, MODEL_SCORE)
         for e in entities
@@ -792,3 +808,55 @@ def tied_to_person(text: str, start: int) -> bool:
     """The sentence before ``start`` says someone lives, works or meets there."""
     sentence = re.split(r"[.!?\n]", text[max(0, start - _CONTEXT) : start])[-1]
     return bool(_PERSONAL.search(sentence))
+
+
+def _before_role(text: str, start: int, end: int, language: str) -> int:
+    """Where a titled name ends: before the first word of the language that follows a
+    word of the name ("D L Nicholson Deputy Parish" -> "D L Nicholson")."""
+    named = False
+    for word in re.finditer(r"\S+", text[start:end]):
+        token = word.group()
+        if named and _plain_word(token, language):
+            return _cut(text, start, word.start())
+        named = named or not (_initial(token) or _plain_word(token, language))
+    return end
+
+
+def _listed_members(text: str, persons: list[Hit]) -> set[Hit]:
+    """Names listed with other names, by commas ("Adhérents : Marie Frère, Danièle Mottin,
+    Marc Frère, …"): members of a list of private persons, whatever the fame of a surname
+    that is also a word ("Frère")."""
+    ordered = sorted(persons, key=lambda h: h.start)
+    groups: list[list[Hit]] = []
+    for hit in ordered:
+        previous = groups[-1][-1] if groups else None
+        glue = text[previous.end : hit.start] if previous and previous.end <= hit.start else None
+        if glue is not None and re.fullmatch(r"\s*(?:,|;|\bet\b|\band\b)\s*", glue):
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    return {hit for group in groups if len(group) >= 3 for hit in group}
+
+
+def _surnames_in_capitals(text: str, persons: list[Hit], language: str) -> list[Hit]:
+    """A name cut by a line break, as columns and forms wrap it: a given name ends a line
+    and a known surname in capitals opens the next ("Mme Isabelle\nSEGRETAIN",
+    "Philippe\nRAGOT, diacre"). Names do not run across lines, so the surname is its own
+    finding."""
+    found: list[Hit] = []
+    for match in _WRAPPED_SURNAME.finditer(text):
+        word = match.group("surname")
+        if any(h.start < match.end() and match.start("surname") < h.end for h in persons):
+            continue
+        if not is_given(match.group("given")) or not is_surname(word):
+            continue
+        if max(zipf(word, language), zipf(word, "en")) >= ORDINARY_ZIPF:
+            continue
+        found.append(Hit("PERSON", match.start("surname"), match.end("surname"), RULE_SCORE))
+    return found
+
+
+_WRAPPED_SURNAME = re.compile(
+    rf"(?<![\w-])(?P<given>[{_UPPER}][\w'’-]+)[ \t]*\n[ \t]*"
+    rf"(?P<surname>[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{2,}})?)(?![\w@])"
+)
