@@ -15,9 +15,30 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
 
-# The embedded images of one file, by their exact bytes: what the nested pipeline made of
-# each (or why it failed), and each cleaned image as already clean.
-ImageResults = dict[bytes, "Nested | SanitizeError"]
+class ImageResults:
+    """The embedded images of one file, by their exact bytes: what the nested pipeline made
+    of each (or why it failed), and each cleaned image as already clean.
+
+    Looked up by length and both ends, then confirmed by comparing all the bytes: hashing
+    megabytes of photos (twice: the input's, then the output's copies) costs more than
+    comparing them."""
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[int, bytes, bytes], list[tuple[bytes, Nested | SanitizeError]]]
+        self._slots = {}
+
+    @staticmethod
+    def _key(data: bytes) -> tuple[int, bytes, bytes]:
+        return len(data), data[:32], data[-32:]
+
+    def get(self, data: bytes) -> Nested | SanitizeError | None:
+        for known, result in self._slots.get(self._key(data), []):
+            if known == data:
+                return result
+        return None
+
+    def put(self, data: bytes, result: Nested | SanitizeError) -> None:
+        self._slots.setdefault(self._key(data), []).append((data, result))
 
 
 class PdfFile(ParsedFile):
@@ -32,7 +53,7 @@ class PdfFile(ParsedFile):
         super().__init__(data, kind, context)
         self.reader: PdfReader
         self.reader, self.open_notes = open_pdf(data)
-        self._images: ImageResults = {} if images is None else images
+        self._images = ImageResults() if images is None else images
 
     def _image(self, data: bytes) -> Nested | SanitizeError:
         found = self._images.get(data)
@@ -41,16 +62,16 @@ class PdfFile(ParsedFile):
         try:
             nested = self.context.clean_nested(data, "page image")
         except SanitizeError as exc:
-            self._images[data] = exc
+            self._images.put(data, exc)
             return exc
-        self._images[data] = nested
-        if nested.handled and nested.data not in self._images:
+        self._images.put(data, nested)
+        if nested.handled and self._images.get(nested.data) is None:
             # The nested pipeline has just opened these cleaned bytes as a new file and
             # found nothing left (Context.reopen_clean): the same bytes re-inspected, with
             # the same options, give the same empty listing. The output's re-inspection
             # meets them again and is answered here instead of parsing every photo twice.
             cleaned = bytes(nested.data)
-            self._images[cleaned] = Nested(nested.kind, cleaned, True)
+            self._images.put(cleaned, Nested(nested.kind, cleaned, True))
         return nested
 
     def _image_items(self, data: bytes) -> list[MetadataItem]:
@@ -146,4 +167,7 @@ class PdfCleaner(Cleaner):
         return (PyPdfError,)
 
     def open(self, data: bytes, kind: str, context: Context) -> PdfFile:
-        return PdfFile(data, kind, context, self._images.setdefault(context, {}))
+        images = self._images.get(context)
+        if images is None:
+            images = self._images[context] = ImageResults()
+        return PdfFile(data, kind, context, images)
