@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,11 @@ from oracles import (
     pdf_streams_and_objects,
 )
 from sanitize import Options, clean_file, inspect_file
+from sanitize.cleaners.pdf import PdfFile
 from sanitize.cli import main
+from sanitize.context import Context, Nested
+from sanitize.errors import VerificationError
+from sanitize.registry import default_registry
 
 
 @pytest.fixture
@@ -540,3 +545,99 @@ def test_keep_forms_unticks_checkboxes(tmp_path: Path) -> None:
         box, text_field = pdf.Root.AcroForm.Fields
         assert box.AS == "/Off" and "/V" not in box and "/A" not in box
         assert "/V" not in text_field and text_field.AP.N.read_bytes() == b""
+
+
+def _opened(data: bytes, context: Context | None = None) -> PdfFile:
+    """A PDF opened by the registry's cleaner, as the pipeline opens it."""
+    registry = default_registry()
+    cleaner = registry.for_kind("pdf")
+    assert cleaner is not None
+    parsed = cleaner.open(data, "pdf", context or Context(Options(scan=False), registry))
+    assert isinstance(parsed, PdfFile)
+    return parsed
+
+
+def _edited(data: bytes, edit: Callable[[pikepdf.Pdf], None]) -> bytes:
+    buffer = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        edit(pdf)
+        pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def _cleaned_pair() -> tuple[PdfFile, bytes]:
+    original = _opened(dirty_pdf.plain_pdf(pages=2))
+    return original, bytes(original.clean().data)
+
+
+def test_verify_accepts_the_cleaned_copy() -> None:
+    original, output = _cleaned_pair()
+    original.verify(_opened(output, original.context))
+
+
+def test_verify_refuses_changed_page_content() -> None:
+    original, output = _cleaned_pair()
+
+    def draw_more(pdf: pikepdf.Pdf) -> None:
+        contents = pdf.pages[1].Contents
+        contents.write(contents.read_bytes() + b"\nBT /F1 9 Tf 9 9 Td (added) Tj ET")
+
+    with pytest.raises(VerificationError, match="content of PDF page 2"):
+        original.verify(_opened(_edited(output, draw_more), original.context))
+
+
+def test_verify_refuses_a_changed_or_missing_photo() -> None:
+    original, output = _cleaned_pair()
+
+    def other_photo(pdf: pikepdf.Pdf) -> None:
+        image = pdf.pages[0].Resources.XObject.Im1
+        image.write(dirty.dirty_jpeg(orientation=1, size=(64, 96)), filter=pikepdf.Name.DCTDecode)
+
+    def no_photo(pdf: pikepdf.Pdf) -> None:
+        del pdf.pages[0].Resources.XObject["/Im1"]
+
+    for edit in (other_photo, no_photo):
+        with pytest.raises(VerificationError, match="image /Im1 of PDF page 1"):
+            original.verify(_opened(_edited(output, edit), original.context))
+
+
+def test_photos_of_the_output_are_not_cleaned_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three different photos: the re-inspection of the output meets three cleaned photos
+    # that the nested pipeline has just verified, and reads them from its results.
+    photos = [dirty.dirty_jpeg(orientation=1, size=(96 + 16 * i, 64)) for i in range(3)]
+    source = tmp_path / "photos.pdf"
+    source.write_bytes(dirty_pdf.plain_pdf(pages=3, jpeg=photos))
+    calls: list[bytes] = []
+    nested = Context.clean_nested
+
+    def counted(self: Context, data: bytes, where: str = "") -> Nested:
+        calls.append(data)
+        return nested(self, data, where)
+
+    monkeypatch.setattr(Context, "clean_nested", counted)
+    report = clean_file(source, Options(scan=False, output_dir=tmp_path / "out"))
+    assert report.status == "cleaned", report.error
+    assert len(calls) == 3 and {len(data) for data in calls} == {len(p) for p in photos}
+    # A new run (a new context) inspects the output's photos itself, and finds them clean.
+    calls.clear()
+    assert inspect_file(Path(report.output), Options(scan=False)).metadata == []
+    assert len(calls) == 3
+
+
+def test_a_verified_photo_vouches_only_for_its_own_bytes() -> None:
+    photo = dirty.dirty_jpeg(orientation=1)
+    original = _opened(dirty_pdf.plain_pdf(pages=1, jpeg=photo))
+    original.clean()
+    # The same context opens the dirty original again: its photo is still listed.
+    again = _opened(original.data, original.context)
+    assert any(item.location.startswith("PDF:Image/") for item in again.items())
+
+
+def test_reader_reads_the_callers_bytes_without_a_copy() -> None:
+    data = dirty_pdf.plain_pdf(pages=2)
+    parsed = _opened(data)
+    parsed.items()
+    stream = parsed.reader.stream
+    assert isinstance(stream, io.BytesIO) and stream.getvalue() is data

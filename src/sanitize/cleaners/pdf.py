@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from sanitize import catalog
@@ -14,25 +15,64 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
 
+class ImageResults:
+    """The embedded images of one file, by their exact bytes: what the nested pipeline made
+    of each (or why it failed), and each cleaned image as already clean.
+
+    Looked up by length and both ends, then confirmed by comparing all the bytes: hashing
+    megabytes of photos (twice: the input's, then the output's copies) costs more than
+    comparing them."""
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[int, bytes, bytes], list[tuple[bytes, Nested | SanitizeError]]]
+        self._slots = {}
+
+    @staticmethod
+    def _key(data: bytes) -> tuple[int, bytes, bytes]:
+        return len(data), data[:32], data[-32:]
+
+    def get(self, data: bytes) -> Nested | SanitizeError | None:
+        for known, result in self._slots.get(self._key(data), []):
+            if known == data:
+                return result
+        return None
+
+    def put(self, data: bytes, result: Nested | SanitizeError) -> None:
+        self._slots.setdefault(self._key(data), []).append((data, result))
+
+
 class PdfFile(ParsedFile):
     """The document is read once; the listing walks that reader and the rewrite clones it.
     Embedded photos go through the pipeline's nested cleaning, once each."""
 
-    def __init__(self, data: bytes, kind: str, context: Context):
+    def __init__(
+        self, data: bytes, kind: str, context: Context, images: ImageResults | None = None
+    ):
         from sanitize.pdf.document import open_pdf
 
         super().__init__(data, kind, context)
         self.reader: PdfReader
         self.reader, self.open_notes = open_pdf(data)
-        self._images: dict[bytes, Nested | SanitizeError] = {}
+        self._images = ImageResults() if images is None else images
 
     def _image(self, data: bytes) -> Nested | SanitizeError:
-        if data not in self._images:
-            try:
-                self._images[data] = self.context.clean_nested(data, "page image")
-            except SanitizeError as exc:
-                self._images[data] = exc
-        return self._images[data]
+        found = self._images.get(data)
+        if found is not None:
+            return found
+        try:
+            nested = self.context.clean_nested(data, "page image")
+        except SanitizeError as exc:
+            self._images.put(data, exc)
+            return exc
+        self._images.put(data, nested)
+        if nested.handled and self._images.get(nested.data) is None:
+            # The nested pipeline has just opened these cleaned bytes as a new file and
+            # found nothing left (Context.reopen_clean): the same bytes re-inspected, with
+            # the same options, give the same empty listing. The output's re-inspection
+            # meets them again and is answered here instead of parsing every photo twice.
+            cleaned = bytes(nested.data)
+            self._images.put(cleaned, Nested(nested.kind, cleaned, True))
+        return nested
 
     def _image_items(self, data: bytes) -> list[MetadataItem]:
         nested = self._image(data)
@@ -73,19 +113,29 @@ class PdfFile(ParsedFile):
         return CleanResult(output, notes)
 
     def verify(self, cleaned: ParsedFile) -> None:
+        """The output, read as a new file, against this one: the same pages, each the same
+        size, drawing the same content streams and images (byte for byte), unless the
+        cleaning was asked to change them (hidden layers cut out, pages rasterized)."""
+        from sanitize.pdf.compare import compare_page
+        from sanitize.pdf.layers import hidden_groups
+
         if not isinstance(cleaned, PdfFile):
             raise VerificationError("cleaned file is no longer a PDF")
         before, after = self.reader.pages, cleaned.reader.pages
         if len(before) != len(after):
             raise VerificationError("PDF page count changed during cleaning")
+        rasterized = self.options.flatten is not None
+        same_content = not rasterized and not hidden_groups(self.reader.root_object)
         for number, (a, b) in enumerate(zip(before, after, strict=True), start=1):
             # pypdf writes numbers to 6 decimals: 595.303937007874 comes back as 595.303937.
             moved = any(
                 abs(float(x) - float(y)) > 0.01
                 for x, y in zip(a.mediabox, b.mediabox, strict=False)
             )
-            if self.options.flatten is None and moved:
+            if not rasterized and moved:
                 raise VerificationError(f"PDF page {number} changed size during cleaning")
+            if same_content:
+                compare_page(number, a, b, self._clean_image)
 
     def text_parts(self) -> list[TextPart]:
         parts = []
@@ -103,6 +153,13 @@ class PdfCleaner(Cleaner):
     name = "pdf"
     kinds = catalog.kinds_of("pdf")
 
+    def __init__(self) -> None:
+        # The output of a file is opened with the context of the original (see
+        # Context.reopen_clean); sharing the image results through it is what lets the
+        # re-inspection recognise the photos the cleaning has just verified. Weak keys:
+        # the results go with the file's context.
+        self._images: weakref.WeakKeyDictionary[Context, ImageResults] = weakref.WeakKeyDictionary()
+
     @classmethod
     def malformed_errors(cls) -> tuple[type[BaseException], ...]:
         from pypdf.errors import PyPdfError
@@ -110,4 +167,7 @@ class PdfCleaner(Cleaner):
         return (PyPdfError,)
 
     def open(self, data: bytes, kind: str, context: Context) -> PdfFile:
-        return PdfFile(data, kind, context)
+        images = self._images.get(context)
+        if images is None:
+            images = self._images[context] = ImageResults()
+        return PdfFile(data, kind, context, images)

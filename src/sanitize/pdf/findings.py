@@ -10,7 +10,6 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, PdfObject, StreamObject
 
 from sanitize.formats.values import short_text
-from sanitize.formats.xmp import xmp_properties
 from sanitize.options import Options
 from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, text, walk_objects
 from sanitize.pdf.layers import hidden_groups, layer_groups
@@ -248,6 +247,9 @@ def object_items(
     for obj in walk_objects(reader.trailer.get("/Root")):
         metadata = resolve(obj.get("/Metadata"))
         if isinstance(metadata, StreamObject):
+            # lxml is loaded only for a PDF that carries an XMP packet.
+            from sanitize.formats.xmp import xmp_properties
+
             try:
                 packet = metadata.get_data()
             except Exception:

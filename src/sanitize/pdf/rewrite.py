@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 
 from pypdf import PdfReader, PdfWriter
@@ -196,18 +195,57 @@ def verify_references(writer: PdfWriter) -> None:
             stack.extend((value, False) for value in current)
 
 
+class _Chunks:
+    """The stream pypdf writes the output to: a list of the pieces it writes.
+
+    pypdf writes each stream's data as the bytes object it holds, so the photos of a PDF
+    are referenced here, not copied; the file is assembled once, by one join. (A BytesIO
+    copies every piece while it grows, and slicing its value for the ID copies the file
+    twice more.)"""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.size = 0
+
+    def write(self, piece: bytes) -> int:
+        piece = bytes(piece)  # a no-op for bytes; a mutable buffer is copied, as BytesIO would
+        self.pieces.append(piece)
+        self.size += len(piece)
+        return len(piece)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        pass
+
+
+def _trailer_start(pieces: list[bytes]) -> int:
+    """The index of the piece where the last trailer begins (pypdf writes the trailer
+    after the objects and the cross-reference table: only small pieces follow it)."""
+    for index in range(len(pieces) - 1, -1, -1):
+        if b"trailer" in pieces[index]:
+            return index
+    raise VerificationError("the rewritten PDF has no trailer")
+
+
 def _write(writer: PdfWriter) -> bytes:
     writer._ID = ArrayObject([ByteStringObject(ID_PLACEHOLDER), ByteStringObject(ID_PLACEHOLDER)])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
+    chunks = _Chunks()
+    writer.write(chunks)  # type: ignore[arg-type]  # pypdf only calls write, tell, flush
+    pieces = chunks.pieces
     # A new ID, derived from the cleaned content: unrelated to the original's, and the
     # same for the same output so that cleaning twice gives identical bytes.
-    digest = hashlib.sha256(data).digest()[:16].hex().encode()
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
+    new_id = b"<" + digest.digest()[:16].hex().encode() + b">"
     placeholder = b"<" + ID_PLACEHOLDER.hex().encode() + b">"
-    tail_start = data.rfind(b"trailer")
-    tail = data[tail_start:].replace(placeholder, b"<" + digest + b">")
-    return data[:tail_start] + tail
+    start = _trailer_start(pieces)
+    tail = b"".join(pieces[start:]).replace(placeholder, new_id)
+    del pieces[start:]
+    pieces.append(tail)
+    return b"".join(pieces)
 
 
 def rewrite(
