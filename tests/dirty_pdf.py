@@ -191,7 +191,7 @@ def dirty_pdf() -> bytes:
     # A form: a filled text field (its value drawn on the page stays visible) and XFA.
     appearance = _stream(
         writer,
-        b"/Tx BMC BT /F1 12 Tf 2 5 Td (Jane Filled) Tj ET EMC",
+        b"/Tx BMC BT /F1 12 Tf 2 5 Td (Jane Fielding) Tj ET EMC",
         Type=_name("/XObject"),
         Subtype=_name("/Form"),
         BBox=_rect(0, 0, 150, 20),
@@ -204,7 +204,7 @@ def dirty_pdf() -> bytes:
             FT=_name("/Tx"),
             T=TextStringObject(dirty.marker("FIELD-NAME")),
             TU=TextStringObject(dirty.marker("FIELD-TOOLTIP")),
-            V=TextStringObject("Jane Filled"),
+            V=TextStringObject("Jane Fielding"),
             Rect=_rect(72, 400, 222, 420),
             AP=_dict(N=appearance),
             P=page.indirect_reference,

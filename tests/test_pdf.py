@@ -135,7 +135,7 @@ def test_visible_content_kept(dirty_file: Path, cleaned: Path) -> None:
     assert len(before) == len(after) == 2
     # Hidden-layer text goes; the form value is drawn into the page; the rest is unchanged.
     expected = before[0].replace(dirty.marker("HIDDEN-LAYER-TEXT") + "\n", "")
-    assert after[0] == expected + "\nJane Filled"
+    assert after[0] == expected + "\nJane Fielding"
     assert after[1] == before[1] == "Visible page 2 text"
     reader = PdfReader(cleaned)
     uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
@@ -222,9 +222,9 @@ def test_flattened_form_is_scanned(dirty_file: Path, tmp_path: Path) -> None:
     """Flattening draws the filled values into the page: the copy's text is scanned again,
     and a copy that shows a name is "flagged", never "cleaned"."""
     pytest.importorskip("spacy")
-    assert "Jane Filled" not in " ".join(page_texts(dirty_file))
+    assert "Jane Fielding" not in " ".join(page_texts(dirty_file))
     report = clean_file(dirty_file, Options(output_dir=tmp_path / "out"))
-    assert "Jane Filled" in " ".join(page_texts(Path(report.output)))
+    assert "Jane Fielding" in " ".join(page_texts(Path(report.output)))
     assert report.status == "flagged", report.error
     assert report.kept == len(report.findings) >= 1
     assert {f.type for f in report.findings} == {"PERSON"}
@@ -522,7 +522,7 @@ def test_keep_forms_keeps_fields_fillable_and_empty(dirty_file: Path, tmp_path: 
         everything = everything.replace(dirty.marker(kept).encode(), b"")
         everything = everything.replace(dirty.marker(kept).replace("-", "\\055").encode(), b"")
     assert dirty.MARK not in everything, everything[everything.index(dirty.MARK) - 80 :][:200]
-    assert b"Jane Filled" not in everything
+    assert b"Jane Fielding" not in everything
     with pikepdf.open(output) as pdf:
         form = pdf.Root.AcroForm
         assert "/XFA" not in form and len(form.Fields) == 2
@@ -530,11 +530,11 @@ def test_keep_forms_keeps_fields_fillable_and_empty(dirty_file: Path, tmp_path: 
             assert "/V" not in field
         widgets = [a for a in pdf.pages[0].Annots if a.get("/Subtype") == "/Widget"]
         assert len(widgets) == 2
-    assert "Jane Filled" not in " ".join(page_texts(output))
+    assert "Jane Fielding" not in " ".join(page_texts(output))
     assert inspect_file(output, Options(keep_forms=True, scan=False)).metadata == []
     # The same file without the option is flattened: the value is drawn on the page.
     flat = clean_file(dirty_file, Options(scan=False, output_dir=tmp_path / "flat"))
-    assert "Jane Filled" in " ".join(page_texts(Path(flat.output)))
+    assert "Jane Fielding" in " ".join(page_texts(Path(flat.output)))
 
 
 def test_keep_forms_unticks_checkboxes(tmp_path: Path) -> None:
