@@ -259,3 +259,19 @@ def test_names_from_introductions_titles_and_wrapped_lines(
 def test_members_listed_together_are_persons_whatever_a_surname_means() -> None:
     text = "Adhérents : Lucien Berger, Odile Marchand, Sylvain Boucher, Agnès Fontaine."
     assert len(persons(text, "fr")) == 4, found(text, "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Je laisse la parole à notre Maire Gaston Verhaegen.", "fr", "Gaston Verhaegen"),
+        ("Trésorière : Odile Marchetti, élue à l'unanimité.", "fr", "Odile Marchetti"),
+        ("The Treasurer, Wendy Ashcombe, presented the accounts.", "en", "Wendy Ashcombe"),
+    ],
+)
+def test_names_after_an_office(text: str, language: str, name: str) -> None:
+    assert name in persons(text, language), found(text, language)
+
+
+def test_an_office_in_a_title_case_heading_introduces_no_name() -> None:
+    assert persons("Ticket Secretary Leaves\n\nA stark message from the club.", "en") == []

@@ -220,7 +220,7 @@ def _cue(text: str, start: int, end: int) -> str | None:
     """The context that introduces a name at [start, end), if any."""
     before = text[max(0, start - _CONTEXT) : start]
     line_start, line_end = _line_bounds(text, start)
-    if _BEFORE_TITLE.search(before):
+    if _BEFORE_TITLE.search(before) or _BEFORE_OFFICE.search(before):
         return "title"
     if _BEFORE_GREETING.search(before):
         return "greeting"
@@ -268,6 +268,8 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
     first = tokens[0]
     if cue == "title" and all(_plain_word(t, language) for t in _tokens(text[start:end])):
         return None  # a role in a list after a title: "Mr W Grosvenor Clerk and Executive Officer"
+    if len(first) > 1 and zipf(first, language) >= FUNCTION_ZIPF:
+        return None  # "Les", "Elle", "Will": function words before given names
     if cue == "title" and (
         len(tokens) > 1 or not ordinary(first, language) or _all_caps(first) or is_surname(first)
     ):
@@ -324,7 +326,11 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
         start = run.start() + word.start()
         if start > run.start() and group[word.start() - 1] not in " \t":
             continue
-        if re.fullmatch(_PARTICLE, word.group()) or _TITLE_ONLY.fullmatch(word.group()):
+        if (
+            re.fullmatch(_PARTICLE, word.group())
+            or _TITLE_ONLY.fullmatch(word.group())
+            or _OFFICE.fullmatch(word.group().rstrip(",:"))
+        ):
             continue  # the name starts after its titles: "Cllr Mrs B Abbott" -> "B Abbott"
         if _SAINT.fullmatch(word.group()):
             return None  # "Saint Paul", "St John": a saint, a church or a place
@@ -859,4 +865,15 @@ def _surnames_in_capitals(text: str, persons: list[Hit], language: str) -> list[
 _WRAPPED_SURNAME = re.compile(
     rf"(?<![\w-])(?P<given>[{_UPPER}][\w'’-]+)[ \t]*\n[ \t]*"
     rf"(?P<surname>[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{2,}})?)(?![\w@])"
+)
+
+
+_OFFICE = re.compile(rf"(?i:{vocab.alternation(vocab.OFFICE_TITLES)})")
+# An office introduces a name after a determiner ("notre Maire X", "the Treasurer, X") or
+# a comma or colon ("Trésorière : X"); in a title-case heading it does not ("Ticket
+# Secretary Leaves").
+_BEFORE_OFFICE = re.compile(
+    rf"(?:(?:^|\W)(?i:le|la|l['’]|notre|votre|leur|son|sa|the|our|your|their|its|club|parish)"
+    rf"[ \t]+(?i:{vocab.alternation(vocab.OFFICE_TITLES)})[ \t]*,?"
+    rf"|(?:^|\W)(?i:{vocab.alternation(vocab.OFFICE_TITLES)})[ \t]*[,:])[ \t]*\Z"
 )

@@ -557,3 +557,13 @@ PERSON_VERBS_AFTER = (
     "est", "a", "va", "sera", "était", "avait", "fait", "dit", "explique", "raconte",
     "n'a", "n’a", "n'est", "n’est", "se", "s'est", "s’est", "nous", "m'a", "m’a",
 )  # fmt: skip
+# Offices held in councils, associations, clubs, schools and parishes, written before the
+# name of whoever holds them: "notre Maire Lorrain Merkaert", "Treasurer: Ann Pike".
+OFFICE_TITLES = (
+    "maire", "adjoint", "adjointe", "président", "présidente", "vice-président",
+    "vice-présidente", "secrétaire", "trésorier", "trésorière", "conseiller", "conseillère",
+    "directeur", "directrice", "curé", "diacre", "pasteur",
+    "mayor", "deputy mayor", "chair", "chairman", "chairwoman", "chairperson", "vice-chair",
+    "secretary", "treasurer", "clerk", "vicar", "rector", "pastor", "headteacher",
+    "head teacher", "principal", "captain", "coach",
+)  # fmt: skip
