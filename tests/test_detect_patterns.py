@@ -393,3 +393,17 @@ def test_amounts_in_accounts_are_money() -> None:
         "2 033 729.68",
         "2 514 543.28",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("Ils paient sept à onze euros de l'heure.", ["onze euros", "sept"]),
+        ("Comptez 70, 35 ou même 5 euros.", ["5 euros", "35", "70"]),
+        ("The quote went from 1900 to 2100 dollars.", ["2100 dollars", "1900"]),
+        ("In 2021 and $300 later, it was done.", ["$300"]),
+        ("We sold 12, 15 and 20 items for $5.", ["$5"]),
+    ],
+)
+def test_numbers_listed_before_an_amount_share_its_currency(text: str, amounts: list[str]) -> None:
+    assert [text[h.start : h.end] for h in RECOGNIZERS["PRICE"](text)] == amounts

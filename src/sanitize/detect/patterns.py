@@ -264,6 +264,78 @@ class _Taken:
 
 
 def prices(text: str) -> Iterator[Hit]:
+    """Amounts of money, then the bare numbers listed before one of them that share its
+    currency: "nine to twelve dollars", "80, 40 ou même 10 euros", "de 2000 à 2200 €"."""
+    found = list(_amounts(text))
+    yield from found
+    if not found:
+        return
+    numbers = _numbers_by_end(text)
+    taken = [(h.start, h.end) for h in found]
+    for hit in found:
+        yield from _listed_before(text, hit, numbers, taken)
+
+
+# Between the bounds of a range or the items of a list of amounts.
+_BOUND_GLUE = re.compile(
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:et|and|to|à|ou|or|voire)(?:[ \t]+(?:même|even))?[ \t]+"
+    r"|[ \t]?[-–][ \t]?)$",
+    re.IGNORECASE,
+)
+
+
+def _numbers_by_end(text: str) -> dict[int, tuple[int, float]]:
+    """Every number of the text, in digits or in words, by where it ends."""
+    found: dict[int, tuple[int, float]] = {}
+    for match in re.finditer(rf"(?<![\w.,]){_NUMBER}(?![\w])", text):
+        value = _number_value(match.group())
+        if value is not None:
+            found[match.end()] = (match.start(), value)
+    for run in numwords.runs(text):
+        for number in run.numbers:
+            found[number.end] = (number.start, number.value)
+    return found
+
+
+def _number_value(value: str) -> float | None:
+    compact = re.sub(r"[ \u00a0\u202f]", "", value)
+    compact = re.sub(r"[.,](?=\d{3}(?:\D|$))", "", compact).replace(",", ".")
+    try:
+        return float(compact)
+    except ValueError:
+        return None
+
+
+def _listed_before(
+    text: str, hit: Hit, numbers: dict[int, tuple[int, float]], taken: list[tuple[int, int]]
+) -> Iterator[Hit]:
+    """Bare numbers chained before an amount by commas or range words. A number shaped
+    like a year counts only when the amount is of its size ("de 2000 à 2200 euros", not
+    "en 2019 et 450 €")."""
+    inner = re.search(r"\d[\d \u00a0\u202f.,]*", text[hit.start : hit.end])
+    amount = _number_value(inner.group().strip(" .,")) if inner else None
+    start = hit.start
+    for _ in range(6):  # a list of a few amounts, not a table
+        glue = _BOUND_GLUE.search(text[max(0, start - 20) : start])
+        if glue is None:
+            return
+        bound = numbers.get(max(0, start - 20) + glue.start())
+        if bound is None:
+            return
+        bound_start, value = bound
+        bound_end = max(0, start - 20) + glue.start()
+        if _YEAR.match(text[bound_start:bound_end]) and not (
+            amount is not None and amount / 10 <= value <= amount * 1.5
+        ):
+            return
+        if any(s < bound_end and bound_start < e for s, e in taken):
+            return
+        taken.append((bound_start, bound_end))
+        yield Hit("PRICE", bound_start, bound_end, 0.75)
+        start = bound_start
+
+
+def _amounts(text: str) -> Iterator[Hit]:
     taken, marked = _Taken(text), _Taken(text)
     sentences = _Sentences(text)
     for match in _PRICE_WITH_CURRENCY.finditer(text):
