@@ -275,3 +275,16 @@ def test_names_after_an_office(text: str, language: str, name: str) -> None:
 
 def test_an_office_in_a_title_case_heading_introduces_no_name() -> None:
     assert persons("Ticket Secretary Leaves\n\nA stark message from the club.", "en") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amber lights flashed on the dashboard.",
+        "Sandy beaches stretch for miles.",
+        "Hope is not a strategy.",
+        "Jordan is a country in the Middle East.",
+    ],
+)
+def test_a_given_name_that_is_a_common_word_opening_a_sentence(text: str) -> None:
+    assert persons(text, "en") == [], found(text, "en")

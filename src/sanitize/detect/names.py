@@ -35,9 +35,9 @@ FAME_EXCESS = 2.0
 # Given names written this often (a thousand times per million words) are first of all
 # function words of the language: "elle", "will", "may".
 FUNCTION_ZIPF = 6.0
-# A given name written less often than this is rarely a word of the language: opening a
-# sentence and followed by a word in lower case, it is the sentence's subject.
-RARE_AS_WORD_ZIPF = 4.3
+# A given name written this often is also a common word ("hope", "mark", "grace"): a verb
+# after it, opening a sentence, does not make it a person.
+COMMON_AS_WORD_ZIPF = 5.0
 MODEL_SCORE = 0.85
 RULE_SCORE = 0.8
 
@@ -307,10 +307,10 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
         # does after it: a comma, a verb of saying or an auxiliary ("Kathy has", "Didier
         # va"), or another name it is listed with ("Luc et Marie-Noëlle").
         after = text[end : end + 40]
-        if after[:1] == "," or _PERSON_VERB_AFTER.match(after) or _names_listed_after(after):
+        # A name that is also a common word ("Hope is", "Grace was") needs more than a verb.
+        verb = _PERSON_VERB_AFTER.match(after) and zipf(first, language) < COMMON_AS_WORD_ZIPF
+        if after[:1] == "," or verb or _names_listed_after(after):
             return Hit("PERSON", start, end, RULE_SCORE)
-        if zipf(first, language) < RARE_AS_WORD_ZIPF and re.match(r"[ \t]+[a-zà-ÿ]", after):
-            return Hit("PERSON", start, end, RULE_SCORE)  # "Ghislain transmettra le bilan"
         return None
     if zipf(first, language) >= ORDINARY_ZIPF + 2:
         return None  # "Paris", "France": given names too, but mostly written as words
