@@ -7,7 +7,6 @@ without loading any model. ``SANITIZE_CACHE_DIR`` moves the cache; ``--no-cache`
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from dataclasses import asdict
@@ -30,6 +29,8 @@ def cache_dir() -> Path:
 
 
 def key(parts: list[str], data: bytes) -> str:
+    import hashlib  # only check and show use the cache: a clean does not pay for it
+
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
