@@ -125,9 +125,15 @@ def _distribution(site: Path, folder: str, entry_points: str | None) -> None:
 
 
 def _only_on_path(monkeypatch: pytest.MonkeyPatch, *entries: Path) -> None:
+    """Distributions only in ``entries``, and no finder of distributions but the standard
+    one (the importlib_metadata backport, which dask imports in other tests, adds its own:
+    with it, the answer is always "go to the full discovery")."""
     import sys
+    from importlib.machinery import PathFinder
 
     monkeypatch.setattr(sys, "path", [str(entry) for entry in entries])
+    finders = [f for f in sys.meta_path if f is PathFinder or not hasattr(f, "find_distributions")]
+    monkeypatch.setattr(sys, "meta_path", finders)
 
 
 OWN_ENTRY_POINTS = (
@@ -145,8 +151,11 @@ def test_installed_plugin_is_found_from_its_entry_points_file(
         "acme_notes-1.3.dist-info",
         f"# a comment\n[sanitize.cleaners]\nfake = {__name__}:FakeCleaner\n",
     )
-    _only_on_path(monkeypatch, tmp_path)
-    found = registry._discover()
+    with monkeypatch.context() as only_there:
+        # Whatever finds distributions in this process finds them there. (The built-in
+        # cleaners load later, with sys.path back: they import third-party packages.)
+        only_there.setattr("sys.path", [str(tmp_path)])
+        found = registry._discover()
     assert isinstance(found.for_kind("png"), FakeCleaner)
     assert found.origin(f"{__name__}:FakeCleaner") == "acme_notes 1.3"
     assert found.for_kind("jpeg").name == "jpeg"
@@ -162,14 +171,15 @@ def test_no_plugin_means_no_metadata_read(monkeypatch: pytest.MonkeyPatch, tmp_p
         tmp_path, "other-1.0.dist-info", "[sanitize.cleaners]\n# old = acme:Gone\n\n[x]\na = b:c\n"
     )
     (tmp_path / "legacy-1.0-py3.11.egg-info").write_text("Name: legacy\n")
-    _only_on_path(monkeypatch, tmp_path, tmp_path / "missing")
 
     def refuse(group: str) -> None:
         raise AssertionError("importlib.metadata was asked")
 
-    monkeypatch.setattr("importlib.metadata.entry_points", refuse)
-    assert not registry._declared_beyond_builtins(registry.ENTRY_POINT_GROUP)
-    found = registry._discover()
+    with monkeypatch.context() as only_there:
+        _only_on_path(only_there, tmp_path, tmp_path / "missing")
+        only_there.setattr("importlib.metadata.entry_points", refuse)
+        assert not registry._declared_beyond_builtins(registry.ENTRY_POINT_GROUP)
+        found = registry._discover()
     assert found.cleaners == [] and found.warnings == [] and found.sources == {}
     assert found.for_kind("png").name == "png"
 
