@@ -45,7 +45,7 @@ def camera_jpeg(seed: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     exiftool = require("exiftool")
     # What ExifTool needs to match sanitize: strip all, but keep Orientation and the ICC profile.

@@ -115,6 +115,117 @@ def test_builtin_modules_load_only_when_needed() -> None:
     assert "sanitize.cleaners.jpeg" in loaded and "sanitize.cleaners.pdf" not in loaded
 
 
+def _distribution(site: Path, folder: str, entry_points: str | None) -> None:
+    info = site / folder
+    info.mkdir(parents=True)
+    name, version = folder.rpartition(".")[0].split("-")[:2]
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+
+
+def _only_on_path(monkeypatch: pytest.MonkeyPatch, *entries: Path) -> None:
+    """Distributions only in ``entries``, and no finder of distributions but the standard
+    one (the importlib_metadata backport, which dask imports in other tests, adds its own:
+    with it, the answer is always "go to the full discovery")."""
+    import sys
+    from importlib.machinery import PathFinder
+
+    monkeypatch.setattr(sys, "path", [str(entry) for entry in entries])
+    finders = [f for f in sys.meta_path if f is PathFinder or not hasattr(f, "find_distributions")]
+    monkeypatch.setattr(sys, "meta_path", finders)
+
+
+OWN_ENTRY_POINTS = (
+    "[console_scripts]\nsanitize = sanitize.cli:main\n\n[sanitize.cleaners]\n"
+    + "".join(f"{name} = {value}\n" for name, value in registry.BUILTIN_CLEANERS.items())
+)
+
+
+def test_installed_plugin_is_found_from_its_entry_points_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _distribution(tmp_path, "sanitize_publish-0.1.0.dist-info", OWN_ENTRY_POINTS)
+    _distribution(
+        tmp_path,
+        "acme_notes-1.3.dist-info",
+        f"# a comment\n[sanitize.cleaners]\nfake = {__name__}:FakeCleaner\n",
+    )
+    with monkeypatch.context() as only_there:
+        # Whatever finds distributions in this process finds them there. (The built-in
+        # cleaners load later, with sys.path back: they import third-party packages.)
+        only_there.setattr("sys.path", [str(tmp_path)])
+        found = registry._discover()
+    assert isinstance(found.for_kind("png"), FakeCleaner)
+    assert found.origin(f"{__name__}:FakeCleaner") == "acme_notes 1.3"
+    assert found.for_kind("jpeg").name == "jpeg"
+
+
+def test_no_plugin_means_no_metadata_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Sanitize's own built-ins, other groups, a comment, a distribution without entry points,
+    # an egg-info file and a missing folder on the path: nothing for importlib.metadata.
+    _distribution(tmp_path, "sanitize_publish-0.1.0.dist-info", OWN_ENTRY_POINTS)
+    _distribution(tmp_path, "tool-2.0.dist-info", "[console_scripts]\ntool = tool:main\n")
+    _distribution(tmp_path, "quiet-1.0.dist-info", None)
+    _distribution(
+        tmp_path, "other-1.0.dist-info", "[sanitize.cleaners]\n# old = acme:Gone\n\n[x]\na = b:c\n"
+    )
+    (tmp_path / "legacy-1.0-py3.11.egg-info").write_text("Name: legacy\n")
+
+    def refuse(group: str) -> None:
+        raise AssertionError("importlib.metadata was asked")
+
+    with monkeypatch.context() as only_there:
+        _only_on_path(only_there, tmp_path, tmp_path / "missing")
+        only_there.setattr("importlib.metadata.entry_points", refuse)
+        assert not registry._declared_beyond_builtins(registry.ENTRY_POINT_GROUP)
+        found = registry._discover()
+    assert found.cleaners == [] and found.warnings == [] and found.sources == {}
+    assert found.for_kind("png").name == "png"
+
+
+@pytest.mark.parametrize(
+    "case", ["plugin", "egg-info plugin", "not built-in", "no value", "zip on path", "egg on path"]
+)
+def test_anything_unsure_goes_to_the_full_discovery(
+    case: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    entry = tmp_path
+    if case == "plugin":
+        _distribution(tmp_path, "acme-1.0.dist-info", "[sanitize.cleaners]\nx = acme:X\n")
+    elif case == "egg-info plugin":
+        _distribution(tmp_path, "acme-1.0-py3.11.egg-info", "[sanitize.cleaners]\nx = acme:X\n")
+    elif case == "not built-in":  # sanitize's own metadata naming a cleaner the table lacks
+        _distribution(
+            tmp_path, "sanitize-0.1.dist-info", OWN_ENTRY_POINTS + "gone = sanitize.old:Gone\n"
+        )
+    elif case == "no value":
+        _distribution(tmp_path, "acme-1.0.dist-info", "[sanitize.cleaners]\nnonsense\n")
+    elif case == "zip on path":
+        entry = tmp_path / "bundle.zip"
+        entry.write_bytes(b"PK\x05\x06" + bytes(18))
+    else:
+        entry = tmp_path / "acme-1.0-py3.11.egg"
+        entry.mkdir()
+    _only_on_path(monkeypatch, entry)
+    assert registry._declared_beyond_builtins(registry.ENTRY_POINT_GROUP)
+
+
+def test_another_finder_of_distributions_goes_to_the_full_discovery(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    class Finder:
+        @staticmethod
+        def find_distributions(context: object) -> list[object]:
+            return []
+
+    _only_on_path(monkeypatch, tmp_path)
+    monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
+    assert registry._declared_beyond_builtins(registry.ENTRY_POINT_GROUP)
+
+
 def test_a_lying_cleaner_is_caught_by_re_inspection(tmp_path: Path) -> None:
     class LazyFile(FakeFile):
         def clean(self) -> CleanResult:

@@ -7,8 +7,6 @@ without loading any model. ``SANITIZE_CACHE_DIR`` moves the cache; ``--no-cache`
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -30,6 +28,8 @@ def cache_dir() -> Path:
 
 
 def key(parts: list[str], data: bytes) -> str:
+    import hashlib  # only check and show use the cache: a clean does not pay for it
+
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
@@ -43,6 +43,8 @@ def _path(entry: str) -> Path:
 
 def load(entry: str, report: FileReport) -> bool:
     """Fill ``report`` from the cache; False when there is nothing usable."""
+    import json  # only check and show use the cache: a clean does not pay for it
+
     try:
         stored = json.loads(_path(entry).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -59,6 +61,8 @@ def load(entry: str, report: FileReport) -> bool:
 
 
 def store(entry: str, report: FileReport) -> None:
+    import json
+
     if report.status not in CACHED_STATUSES:
         return  # errors may be passing (a file being written, a locked file)
     record = {

@@ -5,7 +5,6 @@ Nothing here imports fsspec or dask: those come only with a URL or ``--scheduler
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -145,6 +144,8 @@ def verify_command(receipt_file: str, output_format: str, quiet: bool) -> None:
         raise click.UsageError(str(exc)) from exc
     counts = Counter(v.status for v in verdicts)
     if output_format == "json":
+        import json  # only for this one output
+
         listed = [{"output": v.output, "status": v.status, "message": v.message} for v in verdicts]
         click.echo(json.dumps({"outputs": listed, "summary": dict(counts)}, indent=2))
     else:

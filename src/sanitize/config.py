@@ -7,7 +7,6 @@ project file is found, the user's own file (written by ``sanitize ui``'s setting
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,6 +62,8 @@ class Config:
 
 
 def _table(path: Path) -> dict[str, object] | None:
+    import tomllib  # only once a config file is found: most runs have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

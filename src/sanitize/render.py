@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from sanitize.report import FileReport, Report
@@ -11,6 +10,8 @@ Writer = Callable[[str], None]
 
 
 def render_json(report: Report) -> str:
+    import json  # only for --format json: text output needs none
+
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 

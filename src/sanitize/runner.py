@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from sanitize.options import Options
 from sanitize.pipeline import process
@@ -42,6 +39,11 @@ def run(
             if progress:
                 progress(result)
         return report
+    # Imported here: one file, or -j 1, never needs a process pool (and its ~20 ms of imports).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # On Linux, fork keeps start-up cheap (imports are inherited); elsewhere fork is unsafe
     # (macOS) or missing (Windows), so the platform's default start method is used.
     method = "fork" if sys.platform.startswith("linux") else None

@@ -4,7 +4,6 @@ redaction. The text itself always comes from the file's parsed object (its
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,8 @@ def config_for(path: Path, options: Options) -> Config:
 
 
 def value_digest(value: str) -> str:
+    import hashlib
+
     from sanitize.detect.clients import fold
 
     return hashlib.sha256(" ".join(fold(value).split()).encode()).hexdigest()
@@ -68,10 +69,15 @@ class TextScanner:
         return self._seen[texts]
 
     def findings(self, parts: Sequence[TextPart]) -> list[Finding]:
+        found: list[Finding] = []
+        every_spans = self.spans(parts)
+        if not any(every_spans):
+            # Nothing found (or no text at all): the detection modules, whose patterns
+            # take tens of milliseconds to compile, are not needed to say so.
+            return found
         from sanitize.detect.rewrite import mask
 
-        found = []
-        for part, spans in zip(parts, self.spans(parts), strict=True):
+        for part, spans in zip(parts, every_spans, strict=True):
             for span in spans:
                 line, column = line_and_column(part.text, span.start)
                 found.append(
