@@ -4,6 +4,8 @@ a dead worker reported as such, and the same reports as one process gives."""
 from __future__ import annotations
 
 import os
+import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -113,3 +115,31 @@ def test_a_dead_worker_is_reported_for_the_files_left(
     assert died <= 20 and all(s == "error" for s in statuses[died:])
     assert all(s != "error" for s in statuses[:died])
     assert report.files[20].error == "a worker process died while processing the batch"
+
+
+REFAULTS = """
+import resource, sys
+from sanitize import runner
+if sys.argv[1] == "tuned":
+    runner._reuse_memory()
+def faults_of_one_photo():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    buffer = b"x" * (8 * 1024**2)  # written through: every page is touched
+    del buffer
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+faults_of_one_photo()
+print(faults_of_one_photo())
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_workers_reuse_the_memory_of_the_file_before() -> None:
+    def refaults(mode: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", REFAULTS, mode], capture_output=True, text=True, check=True
+        )
+        return int(done.stdout)
+
+    pages = 8 * 1024**2 // 4096
+    assert refaults("default") > pages // 2  # handed back, and faulted in again
+    assert refaults("tuned") < pages // 20
