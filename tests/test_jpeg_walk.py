@@ -182,7 +182,7 @@ def imported_after(code: str) -> set[str]:
     return set(done.stdout.split())
 
 
-def test_a_plain_photo_loads_neither_gain_maps_nor_lxml(tmp_path: Path) -> None:
+def test_a_plain_photo_loads_no_gain_map_xmp_or_iptc_code(tmp_path: Path) -> None:
     photo = tmp_path / "plain.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), "red").save(buffer, "JPEG", exif=dirty.exif_bytes(6))
@@ -198,4 +198,5 @@ def test_a_plain_photo_loads_neither_gain_maps_nor_lxml(tmp_path: Path) -> None:
     )
     assert "sanitize.formats.gainmap" not in modules
     assert "lxml.etree" not in modules
+    assert "sanitize.formats.iptc" not in modules
     assert "sanitize.formats.jpeg_segments" in modules

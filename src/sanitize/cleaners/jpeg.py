@@ -13,7 +13,7 @@ motion-photo videos) go.
 The compressed image is never copied before the output is assembled: the walk keeps views
 of the original's bytes, the output is joined once when cleaning asks for it, and
 verification compares the original's and the output's image bytes in place. Modules only
-some photos need (gain maps, XMP and so lxml) are imported when one shows up.
+some photos need (gain maps, XMP and so lxml, IPTC) are imported when one shows up.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, WalkedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
 from sanitize.formats import jpeg_segments as jp
-from sanitize.formats.iptc import photoshop_resources
 from sanitize.formats.tiff_ifd import ExifSummary, build_orientation_exif, summarize_exif
 from sanitize.formats.values import bytes_text
 from sanitize.report import MetadataItem
@@ -104,6 +103,8 @@ def describe_segment(marker: int, payload: bytes) -> list[MetadataItem]:
     if marker == 0xE1 and payload.startswith(XMP_EXT_ID):
         return [MetadataItem("XMP", "ExtendedXMP", f"<{len(payload)} bytes>")]
     if marker == 0xED and payload.startswith(PHOTOSHOP_ID):
+        from sanitize.formats.iptc import photoshop_resources  # its tables: for IPTC only
+
         return [MetadataItem(loc, f, v) for loc, f, v in photoshop_resources(payload[14:])]
     if marker == 0xE2 and payload.startswith(jp.MPF_ID):
         return [MetadataItem("MPF", "MultiPictureFormat", f"<{len(payload)} bytes>")]
