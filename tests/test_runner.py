@@ -121,7 +121,13 @@ REFAULTS = """
 import resource, sys
 from sanitize import runner
 if sys.argv[1] == "tuned":
-    runner._reuse_memory()
+    runner.reuse_memory()
+elif sys.argv[1] == "batch":  # a batch run in this process tunes it the same way
+    from pathlib import Path
+    from sanitize.options import Options
+    from sanitize.walk import Target
+    files = [Target(Path(name), None) for name in sys.argv[2:]]
+    runner.run("check", files, Options(scan=False), jobs=1)
 def faults_of_one_photo():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     buffer = b"x" * (8 * 1024**2)  # written through: every page is touched
@@ -133,13 +139,18 @@ print(faults_of_one_photo())
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
-def test_workers_reuse_the_memory_of_the_file_before() -> None:
-    def refaults(mode: str) -> int:
+def test_batches_reuse_the_memory_of_the_file_before(tmp_path: Path) -> None:
+    def refaults(*args: str) -> int:
         done = subprocess.run(
-            [sys.executable, "-c", REFAULTS, mode], capture_output=True, text=True, check=True
+            [sys.executable, "-c", REFAULTS, *args], capture_output=True, text=True, check=True
         )
-        return int(done.stdout)
+        return int(done.stdout.split()[-1])
 
     pages = 8 * 1024**2 // 4096
     assert refaults("default") > pages // 2  # handed back, and faulted in again
     assert refaults("tuned") < pages // 20
+    two = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in two:
+        path.write_text("nothing to see")
+    assert refaults("batch", *map(str, two)) < pages // 20
+    assert refaults("batch", str(two[0])) > pages // 2  # one file: the process is left as is

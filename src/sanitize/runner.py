@@ -22,7 +22,7 @@ MAX_CHUNK_FILES = 16
 
 
 # Allocations below this size come from the heap, whose freed memory the worker keeps (up
-# to the second figure) instead of handing it back to the system: see _reuse_memory.
+# to the second figure) instead of handing it back to the system: see reuse_memory.
 HEAP_BELOW = 32 * 1024**2
 KEEP_FREED = 64 * 1024**2
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
@@ -32,16 +32,17 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _reuse_memory() -> None:
-    """Let a worker reuse one file's memory for the next (glibc only; else nothing).
+def reuse_memory() -> None:
+    """Let this process reuse one file's memory for the next (glibc only; else nothing):
+    done in every worker, and by a process that runs a batch itself (``-j 1``).
 
     By default glibc gives the memory of large buffers (a photo read whole, its cleaned
     copy) back to the system once they are freed, so every file pays a page fault per
     4 KiB of each. Where faults are slow that costs as much as the cleaning (a virtual
     machine, 12 MP photos: 9 of 20 ms a file). Served from the heap and kept once freed,
-    the same pages serve file after file. A worker lives for one run; larger buffers (a
-    big document read whole) are mapped as before, and at most KEEP_FREED bytes stay
-    unused."""
+    the same pages serve file after file. The setting lasts as long as the process:
+    larger buffers (a big document read whole) are mapped as before, and at most
+    KEEP_FREED bytes of freed memory stay with it."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -108,6 +109,8 @@ def run(
             progress(result)
 
     if workers == 1:
+        if len(targets) > 1:
+            reuse_memory()
         for target in targets:
             add(process(target, command, options))
         return report
@@ -121,7 +124,7 @@ def run(
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_reuse_memory
+        max_workers=workers, mp_context=context, initializer=reuse_memory
     ) as pool:
         # One pool for the run; every task is handed out at once and the results are
         # taken in the order of the files, whichever worker finishes first.
