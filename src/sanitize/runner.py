@@ -21,8 +21,8 @@ CHUNKS_PER_WORKER = 8
 MAX_CHUNK_FILES = 16
 
 
-# Allocations below this size come from the heap, whose freed memory the worker keeps (up
-# to the second figure) instead of handing it back to the system: see reuse_memory.
+# Allocations below this size come from the heap, whose freed memory a batch process keeps
+# (up to the second figure) instead of handing it back to the system: see reuse_memory.
 HEAP_BELOW = 32 * 1024**2
 KEEP_FREED = 64 * 1024**2
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
@@ -34,7 +34,7 @@ def default_jobs() -> int:
 
 def reuse_memory() -> None:
     """Let this process reuse one file's memory for the next (glibc only; else nothing):
-    done in every worker, and by a process that runs a batch itself (``-j 1``).
+    done by a process that runs a batch, before it forks its workers.
 
     By default glibc gives the memory of large buffers (a photo read whole, its cleaned
     copy) back to the system once they are freed, so every file pays a page fault per
@@ -108,9 +108,9 @@ def run(
         if progress:
             progress(result)
 
+    if len(targets) > 1:
+        reuse_memory()  # before the workers are forked: they inherit the setting
     if workers == 1:
-        if len(targets) > 1:
-            reuse_memory()
         for target in targets:
             add(process(target, command, options))
         return report
@@ -123,9 +123,7 @@ def run(
     # (macOS) or missing (Windows), so the platform's default start method is used.
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=reuse_memory
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # One pool for the run; every task is handed out at once and the results are
         # taken in the order of the files, whichever worker finishes first.
         try:
