@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from sanitize.errors import CorruptFileError, LimitExceededError, UnsupportedVariantError
+from sanitize.formats import jpeg_segments
 from sanitize.formats.tiff_ifd import TiffReader
 from sanitize.formats.values import short_text
 from sanitize.xmlsafe import as_text, attributes_of, parse_xml, texts_of
 
-MPF_ID = b"MPF\x00"
-ISO_GAIN_MAP_ID = b"urn:iso:std:iso:ts:21496:-1\x00"
-# ISO 21496-1 metadata is a few dozen bytes of numbers; a bigger block could carry anything.
-MAX_ISO_GAIN_MAP = 256
+# The APP2 identifiers live with the JPEG walk, which tells them without this module.
+MPF_ID = jpeg_segments.MPF_ID
+ISO_GAIN_MAP_ID = jpeg_segments.ISO_GAIN_MAP_ID
+MAX_ISO_GAIN_MAP = jpeg_segments.MAX_ISO_GAIN_MAP
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 HDRGM = "http://ns.adobe.com/hdr-gain-map/1.0/"

@@ -11,18 +11,30 @@ viewers) still show them; the walk accepts the same two defects, bounded, and sa
   kept as it is, as decoders show the part they can read.
 
 A file cut before any image data, or whose next marker is far away, is refused.
+
+The walk reads every byte once: the end of each scan's entropy-coded data is found by one
+``re`` search (C speed), and nothing is copied. ``parse`` can also be told where scans
+were already found in another buffer (``KnownScan``): a cleaned copy is then checked by
+comparing those bytes in place, with the same outcome as searching them again.
 """
 
 from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sanitize.errors import CorruptFileError, LimitExceededError
 
 SOI, EOI, SOS, COM = 0xD8, 0xD9, 0xDA, 0xFE
 APP0, APP15 = 0xE0, 0xEF
+# APP2 payloads that bind an HDR gain map (see sanitize.formats.gainmap); here so that
+# the walk can tell them without importing that module (and lxml) for every photo.
+MPF_ID = b"MPF\x00"
+ISO_GAIN_MAP_ID = b"urn:iso:std:iso:ts:21496:-1\x00"
+# ISO 21496-1 metadata is a few dozen bytes of numbers; a bigger block could carry anything.
+MAX_ISO_GAIN_MAP = 256
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 # In entropy-coded data 0xFF is followed by 0x00 (stuffing), RSTn, or 0xFF fill bytes.
 _NEXT_MARKER = re.compile(rb"\xff(?=[^\x00\xd0-\xd7\xff])")
@@ -48,6 +60,16 @@ class Segment:
         return APP0 <= self.marker <= APP15 or self.marker == COM
 
 
+@dataclass(frozen=True)
+class KnownScan:
+    """Entropy-coded data that a parse of ``source`` delimited: ``source[start:end]``
+    holds no marker, and a marker starts at ``source[end]``."""
+
+    source: bytes
+    start: int
+    end: int
+
+
 @dataclass
 class JpegLayout:
     segments: list[Segment]  # everything between SOI and EOI, in order
@@ -62,7 +84,24 @@ def _resync(data: bytes, pos: int, limit: int) -> int | None:
     return match.start() if match else None
 
 
-def parse(data: bytes) -> JpegLayout:
+def _scan_end(data: bytes, pos: int, known: KnownScan | None) -> int | None:
+    """Where the entropy-coded data starting at ``pos`` ends (None: at the end of data).
+
+    With ``known`` whose bytes are found at ``pos`` and followed by a marker, that marker
+    is the first one after ``pos``, exactly what the search would find: no marker starts
+    inside bytes equal to marker-free ones, and none at their last byte, which is then
+    followed by 0xFF (not a marker code). Otherwise the bytes are searched."""
+    if known is not None:
+        end = pos + known.end - known.start
+        view = memoryview(known.source)[known.start : known.end]
+        if data.startswith(view, pos) and _NEXT_MARKER.match(data, end):
+            return end
+    match = _NEXT_MARKER.search(data, pos)
+    return match.start() if match else None
+
+
+def parse(data: bytes, known: Sequence[KnownScan] = ()) -> JpegLayout:
+    """Split ``data``; ``known`` (in order) may name the scans it holds, checked in place."""
     if not data.startswith(b"\xff\xd8"):
         raise CorruptFileError("not a JPEG (no start-of-image marker)")
     segments: list[Segment] = []
@@ -70,6 +109,7 @@ def parse(data: bytes) -> JpegLayout:
     pos = 2
     size = len(data)
     image_started = False  # a SOS segment was read: a cut from here on keeps what is there
+    scans = 0
 
     def cut(start: int, marker: int) -> JpegLayout:
         if start < size:
@@ -130,14 +170,62 @@ def parse(data: bytes) -> JpegLayout:
         pos = end
         if marker == SOS:
             image_started = True
-            match = _NEXT_MARKER.search(data, pos)
-            if match is None:
+            found = _scan_end(data, pos, known[scans] if scans < len(known) else None)
+            scans += 1
+            if found is None:
                 return cut(pos, 0)
-            if match.start() > pos:
-                segments.append(Segment(0, pos, match.start()))
-            pos = match.start()
+            if found > pos:
+                segments.append(Segment(0, pos, found))
+            pos = found
+
+
+def known_scans(data: bytes, layout: JpegLayout) -> list[KnownScan]:
+    """The scans of ``layout`` that end at a marker, for a later ``parse`` of a copy."""
+    return [
+        KnownScan(data, s.start, s.end)
+        for s in layout.segments
+        if s.marker == 0 and s.end < len(data)
+    ]
+
+
+def essence_ranges(layout: JpegLayout) -> list[tuple[int, int]]:
+    """Where the bytes a decoder needs are: every segment except APPn and COM, in order."""
+    return [(s.start, s.end) for s in layout.segments if not s.is_metadata]
 
 
 def image_essence(data: bytes, layout: JpegLayout) -> bytes:
-    """The bytes a decoder needs: every segment except APPn and COM, in order."""
-    return b"".join(data[s.start : s.end] for s in layout.segments if not s.is_metadata)
+    """The bytes a decoder needs, joined (``same_essence`` compares them without this)."""
+    return b"".join(data[start:end] for start, end in essence_ranges(layout))
+
+
+def same_essence(
+    first: bytes, first_layout: JpegLayout, second: bytes, second_layout: JpegLayout
+) -> bool:
+    """Whether both images hold the same decoder bytes (``image_essence``), compared in
+    place: the two lists of ranges are walked side by side, nothing is joined or copied."""
+    return same_bytes(first, essence_ranges(first_layout), second, essence_ranges(second_layout))
+
+
+def same_bytes(
+    first: bytes,
+    first_ranges: list[tuple[int, int]],
+    second: bytes,
+    second_ranges: list[tuple[int, int]],
+) -> bool:
+    """Whether ``first``'s ranges, end to end, hold the bytes of ``second``'s ranges."""
+    if sum(e - s for s, e in first_ranges) != sum(e - s for s, e in second_ranges):
+        return False
+    view = memoryview(first)
+    pieces = iter(second_ranges)
+    there, there_end = 0, 0
+    for here, here_end in first_ranges:
+        while here < here_end:
+            while there == there_end:  # the totals are equal: a next range exists
+                there, there_end = next(pieces)
+            size = min(here_end - here, there_end - there)
+            # bytes.startswith at an offset is a memcmp; the view slice copies nothing.
+            if not second.startswith(view[here : here + size], there):
+                return False
+            here += size
+            there += size
+    return True
