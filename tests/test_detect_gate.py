@@ -6,6 +6,7 @@ models installed, every benchmark text gives the same findings with and without 
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -202,3 +203,49 @@ def test_same_findings_with_and_without_the_gate(language: str) -> None:
     for text in texts:
         assert gated.scan([text], language) == ungated.scan([text], language), text
     assert gated.scan(texts, language) == ungated.scan(texts, language)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_engine_per_process_for_a_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: str
+) -> None:
+    """check and clean on a folder load the model once in each process (the workers too),
+    not once per file."""
+    from click.testing import CliRunner
+
+    from sanitize.cli import main
+    from sanitize.detect import get_detector
+
+    record = tmp_path / "engines.txt"
+
+    class CountedEngine:
+        def __init__(self, language: str, model: str):
+            with record.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {language}\n")
+
+        def analyze(self, texts: list[str]) -> list[list[Entity]]:
+            return [[] for _ in texts]
+
+    monkeypatch.setattr(ner, "NerEngine", CountedEngine)
+    monkeypatch.setattr(ner, "installed_model", lambda language: "a_model")
+    ner.engine_for.cache_clear()
+    get_detector.cache_clear()
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    for index in range(6):
+        (folder / f"d{index}.md").write_text(
+            f"Draft {index}\n\nJulie sends the invoice tomorrow, thanks.\n", encoding="utf-8"
+        )
+    try:
+        for command in ("check", "clean"):
+            record.unlink(missing_ok=True)
+            ner.engine_for.cache_clear()
+            args = [command, "-q", "-j", jobs, str(folder)]
+            args += ["--no-cache"] if command == "check" else ["-o", str(tmp_path / "out")]
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code in (0, 1), result.output
+            built = record.read_text(encoding="utf-8").splitlines()
+            assert built and len(built) == len(set(built)) <= int(jobs), (command, built)
+    finally:
+        ner.engine_for.cache_clear()
+        get_detector.cache_clear()
