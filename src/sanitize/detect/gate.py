@@ -130,21 +130,19 @@ def _may_count(text: str, start: int, end: int, language: str, capitals: _Capita
     """A quick test before names._model_person: the name it would make of [start, end)
     starts past any title and holds the same words. With a digit, keep_name drops it, so
     only other mentions of it could count."""
-    name = Hit("PERSON", names._strip_title(text, start, end), end, names.MODEL_SCORE)
-    if not any(c.isdigit() for c in text[name.start : end]):
+    if not any(c.isdigit() for c in text[start:end]):
         return True
+    name = Hit("PERSON", names._strip_title(text, start, end), end, names.MODEL_SCORE)
     return _mentions_possible(text, name, language, capitals)
 
 
 def _mentions_possible(text: str, hit: Hit, language: str, capitals: _Capitals) -> bool:
     """What names._other_mentions looks for, written with a capital outside the name: one
     of its words that reads as a name (the rule there), or the whole name."""
-    tokens = names._tokens(text[hit.start : hit.end])
-    parts = [t for t in tokens if capitals.is_part(t, language)]
-    if any(capitals.elsewhere(capitals.positions(part), len(part), hit) for part in parts):
-        return True
-    return len(tokens) >= 2 and capitals.elsewhere(
-        capitals.positions(" ".join(tokens)), len(" ".join(tokens)), hit
+    tokens = tuple(names._tokens(text[hit.start : hit.end]))
+    return any(
+        position + length <= hit.start or position >= hit.end
+        for position, length in capitals.mentions(tokens, language)
     )
 
 
@@ -161,8 +159,20 @@ class _Capitals:
                 self.words.setdefault(_key(match.group()), []).append(match.start())
         self.found: dict[str, list[int]] = {}
         self.parts: dict[str, bool] = {}
+        self.spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
 
-    def is_part(self, token: str, language: str) -> bool:
+    def mentions(self, tokens: tuple[str, ...], language: str) -> list[tuple[int, int]]:
+        """Where a name made of ``tokens`` may be mentioned: its parts, then the whole."""
+        if tokens not in self.spans:
+            mentioned = [t for t in tokens if self._is_part(t, language)]
+            if len(tokens) >= 2:
+                mentioned.append(" ".join(tokens))
+            self.spans[tokens] = [
+                (p, len(name)) for name in mentioned for p in self._positions(name)
+            ]
+        return self.spans[tokens]
+
+    def _is_part(self, token: str, language: str) -> bool:
         """names._other_mentions's rule for a word that names the person on its own."""
         if token not in self.parts:
             self.parts[token] = len(token) > 2 and (
@@ -172,7 +182,7 @@ class _Capitals:
             )
         return self.parts[token]
 
-    def positions(self, name: str) -> list[int]:
+    def _positions(self, name: str) -> list[int]:
         """Where ``name`` is written, in any case, from a word written with a capital."""
         if name not in self.found:
             letters = _LETTERS.match(name)
@@ -180,10 +190,6 @@ class _Capitals:
             same = re.compile(re.escape(name), re.IGNORECASE)
             self.found[name] = [p for p in candidates if same.match(self.text, p)]
         return self.found[name]
-
-    @staticmethod
-    def elsewhere(positions: list[int], length: int, hit: Hit) -> bool:
-        return any(p + length <= hit.start or p >= hit.end for p in positions)
 
 
 def _key(word: str) -> str:
