@@ -25,9 +25,9 @@ from sanitize.detect.patterns import Hit
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 LABELS = ("PERSON", "LOCATION", "ORG", "MISC")
-# Where a model's entity can start and end: between tokens, never inside a word.
-STARTS = re.compile(r"(?<![^\W_])[^\W\d_]")
-ENDS = re.compile(r"(?<=[^\w\s]|_)|(?<=[^\W_])(?![^\W_])")
+# Where a model's entity can start and end: between tokens, never between two letters.
+STARTS = re.compile(r"(?<![^\W\d_])[^\W\d_]")
+ENDS = re.compile(r"(?<=[^\w\s]|_)|(?<=[^\W\d_])(?![^\W\d_])|(?<=\d)(?!\d)")
 
 
 @lru_cache(maxsize=1)

@@ -10,10 +10,13 @@ count is the model loaded (engine.Detector). When in doubt it says yes.
 
 It answers for any entities at all, not for what a model is likely to say, so it holds
 whatever model is installed. The one assumption: an entity starts and ends between tokens,
-never inside a run of letters and digits ("Jean-Pierre" may split at its hyphen, "Marie"
-never splits). The rules are names.py's own functions, called on each candidate span; what
-this module mirrors is the shape of names.find, as listed in ``model_could_matter``.
-tests/test_detect_gate.py feeds random entities to names.find on the texts it lets through.
+never between two letters ("Jean-Pierre" may split at its hyphen, "10km" after its digits,
+"Marie" never splits; spaCy's special cases such as "can|not" are the exception, which the
+equivalence test over the benchmark texts would catch). The rules are names.py's own
+functions, called on each candidate span; what this module mirrors is the shape of
+names.find, as listed in ``model_could_matter``, and two quick tests written from its rules
+(a digit in a name, the words other mentions are looked for with). tests/test_detect_gate.py
+feeds random entities to names.find on the texts it lets through.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from sanitize.detect import filters, names
 from sanitize.detect.ner import Entity
 from sanitize.detect.patterns import Hit
 
-# Where an entity can start: a letter not preceded by a letter or a digit.
-_START = re.compile(r"(?<![^\W_])[^\W\d_]")
+# Where an entity can start: a letter not preceded by a letter.
+_START = re.compile(r"(?<![^\W\d_])[^\W\d_]")
 # Where an entity can end: after any character but a space or a tab (which names.py strips
-# off), and not between two letters or digits.
-_END = re.compile(r"(?<=[^\w \t]|_)|(?<=[^\W_])(?![^\W_])")
+# off), and neither between two letters nor between two digits.
+_END = re.compile(r"(?<=[^\w \t]|_)|(?<=[^\W\d_])(?![^\W\d_])|(?<=\d)(?!\d)")
+# What trim_name can leave last in a value: a letter or a digit, ending a run of either.
+_RUN_END = re.compile(r"[^\W\d_]+|\d+")
 # Ends that give a name a context of its own: a possessive or a comma after it (names._cue).
 _END_CUE = re.compile(r"(?=['’]s|[ \t]*,)")
 # keep_name drops every value holding one of these, so a longer value does too.
@@ -238,7 +243,7 @@ def _place_kept(text: str, start: int, min_end: int) -> bool:
     """Whether keep_name keeps a LOCATION from ``start`` to some end at or after
     ``min_end`` on the same line (trim_name leaves a letter or a digit last)."""
     line_end = _line_end(text, start)
-    for word in re.finditer(r"[^\W_]+", text[start:line_end]):
+    for word in _RUN_END.finditer(text[start:line_end]):
         end = start + word.end()
         if _NEVER_IN_NAME.search(text, start, end):
             return False
