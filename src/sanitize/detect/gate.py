@@ -41,6 +41,7 @@ _END_CUE = re.compile(r"(?=['’]s|[ \t]*,)")
 # keep_name drops every value holding one of these, so a longer value does too.
 _NEVER_IN_NAME = re.compile(r"[\d@#\[\]{}<>/\\|_=*\n]")
 _JOINTS = re.compile(r"['’-]")
+_DIGIT = re.compile(r"\d")
 # A word as names._other_mentions can match its start (not after a letter, "@" or ".").
 _CAPITAL_WORD = re.compile(r"(?<![\w@.])[^\W\d_]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -135,7 +136,7 @@ def _may_count(text: str, start: int, end: int, language: str, capitals: _Capita
     """A quick test before names._model_person: the name it would make of [start, end)
     starts past any title and holds the same words. With a digit, keep_name drops it, so
     only other mentions of it could count."""
-    if not any(c.isdigit() for c in text[start:end]):
+    if not _DIGIT.search(text, start, end):
         return True
     name = Hit("PERSON", names._strip_title(text, start, end), end, names.MODEL_SCORE)
     return _mentions_possible(text, name, language, capitals)
