@@ -50,7 +50,7 @@ _PLAIN = frozenset("abcdefghjlmnopqrtuvwxyzABCDEFGHJLMNOPQRTUVWXYZ")
 # costs more than it can save: the model is asked. No benchmark text the gate lets through
 # comes near (1,200 spans and 43 judged at most).
 MAX_SPANS = 20_000
-MAX_JUDGED = 500
+MAX_JUDGED = 200
 
 
 def model_could_matter(text: str, language: str) -> bool:
