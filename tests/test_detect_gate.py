@@ -249,3 +249,21 @@ def test_one_engine_per_process_for_a_folder(
     finally:
         ner.engine_for.cache_clear()
         get_detector.cache_clear()
+
+
+def test_the_model_loads_without_spacys_command_line() -> None:
+    """spaCy's command line (and typer, weasel, requests) stays out of a scan; asked for
+    afterwards, the real one is there."""
+    if ner.installed_model("en") is None:
+        pytest.skip("no spaCy model for en")
+    code = (
+        "import sys\n"
+        "from sanitize.detect import ner\n"
+        "engine = ner.engine_for('en')\n"
+        "assert engine.analyze(['Laura Bennett lives in Leeds.'])[0]\n"
+        "print(sorted({'spacy.cli', 'typer', 'weasel'} & set(sys.modules)))\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download), callable(spacy.cli.info))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True True"], result.stdout + result.stderr
