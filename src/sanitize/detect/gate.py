@@ -78,6 +78,7 @@ def _has_run_name(text: str, language: str) -> bool:
 
 
 def _person_could_count(text: str, language: str) -> bool:
+    """Whether a PERSON entity from some capital to some end on its line could count."""
     ends = [match.start() for match in _END.finditer(text)]
     cue_ends = {match.start() for match in _END_CUE.finditer(text)}
     capitals = _Capitals(text)
@@ -87,9 +88,7 @@ def _person_could_count(text: str, language: str) -> bool:
             continue  # names._model_person: a name starts with a capital, a handle is no name
         line_end = _line_end(text, start)
         candidates = _between(ends, start, line_end)
-        if not _needs_context(text, start, language):
-            # An ordinary word opening a name needs a context (names._cue) that only a
-            # possessive or a comma after the name can still give.
+        if not _ends_anywhere(text, start, language):
             candidates = (end for end in candidates if end in cue_ends)
         for end in candidates:
             spans += 1
@@ -106,9 +105,11 @@ def _person_could_count(text: str, language: str) -> bool:
     return False
 
 
-def _needs_context(text: str, start: int, language: str) -> bool:
-    """True unless every word the name could open with is an ordinary word and nothing
-    before it (a title, a greeting, a byline, a sign-off) names someone."""
+def _ends_anywhere(text: str, start: int, language: str) -> bool:
+    """Whether a name from ``start`` may end anywhere on its line. Not when every word it
+    could open with is an ordinary word and nothing before it (a title, a greeting, a
+    byline, a sign-off) names someone: such a name needs a context (names._cue) that only a
+    possessive or a comma after its end can still give."""
     if names._cue(text, start, start) in names.STRONG_CUES:
         return True
     word = names._WORD.match(text, start)
