@@ -168,6 +168,8 @@ def test_a_name_beside_a_venue_or_body_is_the_place() -> None:
         # A first name opening a sentence, with a verb or another name after it.
         ("Le local est réservé. Bérengère va préparer les badges.", "fr", "Bérengère"),
         ("We met on Monday. Dwayne has the keys now.", "en", "Dwayne"),
+        # The model's person opening a sentence, a given name that is no common word.
+        ("Julie sends the invoice tomorrow.", "en", "Julie"),
         ("Ordre du jour validé.\nGhislain et Maëlle tiendront la buvette.", "fr", "Ghislain"),
         # A given name with the initial of a surname, as club minutes write members.
         ("Présents : Gaëtan R, Solange M et Fabrice T.", "fr", "Gaëtan R"),

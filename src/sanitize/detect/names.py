@@ -394,7 +394,9 @@ def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
             return None  # an unknown word with nothing to say it names someone: "Canva"
         if not strong and _DETERMINER.search(text[max(0, start - 12) : start]):
             return None
-        if cue is None and (_sentence_start(text, start) or fold(word) in _lower_words(text)):
+        if cue is None and fold(word) in _lower_words(text):
+            return None  # the text itself writes it as a word
+        if cue is None and _sentence_start(text, start) and not _subject_name(word, language):
             return None
     elif not strong and ordinary(tokens[0], language):
         return None  # "Objectif Lune", "Brand photography": names start with a name
@@ -882,3 +884,17 @@ _BEFORE_OFFICE = re.compile(
     rf"[ \t]+(?i:{vocab.alternation(vocab.OFFICE_TITLES)})[ \t]*,?"
     rf"|(?:^|\W)(?i:{vocab.alternation(vocab.OFFICE_TITLES)})[ \t]*[,:])[ \t]*\Z"
 )
+
+
+def _subject_name(word: str, language: str) -> bool:
+    """A lone word the model reads as a person, opening a sentence: a given name that is
+    not also a common word ("Julie sends the invoice"; not "Mark the date", "Hope is")."""
+    return (
+        is_given(word)
+        and zipf(word, language) < COMMON_AS_WORD_ZIPF
+        and not _calendar_word(word)
+    )
+
+
+def _calendar_word(word: str) -> bool:
+    return fold(word).rstrip(".") in _CALENDAR
