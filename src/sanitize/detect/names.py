@@ -481,14 +481,14 @@ def find(text: str, entities: list[Entity], language: str) -> list[Hit]:
         if _brand(text, hit, entities):
             continue
         persons.append(hit)
-    places = _listed_places(text, entities, language)
+    listed_places = _listed_places(text, entities, language)
     members = _listed_members(text, persons)
     persons = [
         h
         for h in persons
         if (h in members or not _public(text, h, language))
         and not _in_place_name(text, h)
-        and not any(s <= h.start and h.end <= e for s, e in places)
+        and not any(s <= h.start and h.end <= e for s, e in listed_places)
         and not _saint(text, h.start)
         and not _author_of_work(text, h.start)
         and not _saint_in(text, h)
@@ -711,7 +711,7 @@ _CALENDAR = frozenset(fold(w) for w in vocab.CALENDAR_WORDS)
 def _names_listed_after(after: str) -> bool:
     """ "Luc et Marie-Noëlle ont…": a name coordinated with another given name."""
     match = _LISTED_NAME_AFTER.match(after)
-    return bool(match) and is_given(match.group(1))
+    return match is not None and is_given(match.group(1))
 
 
 def _calendar_at(text: str, start: int, end: int) -> bool:
@@ -890,9 +890,7 @@ def _subject_name(word: str, language: str) -> bool:
     """A lone word the model reads as a person, opening a sentence: a given name that is
     not also a common word ("Julie sends the invoice"; not "Mark the date", "Hope is")."""
     return (
-        is_given(word)
-        and zipf(word, language) < COMMON_AS_WORD_ZIPF
-        and not _calendar_word(word)
+        is_given(word) and zipf(word, language) < COMMON_AS_WORD_ZIPF and not _calendar_word(word)
     )
 
 
