@@ -255,6 +255,34 @@ def test_release_is_harmless_on_bytes_and_maps(
         source.close_mapped(mapped)
 
 
+@needs_ffmpeg
+@pytest.mark.parametrize(
+    "name", ["clip.mkv", "clip.webm", "clip.avi", "take.wav", "take.aiff", "episode.mp3"]
+)
+def test_pages_released_after_every_header_change_nothing(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source_file = dirty_media.make(name, tmp_path)
+    memory = clean_file(source_file, IN_MEMORY)
+    assert memory.status == "cleaned", memory.error
+    expected = Path(memory.output).read_bytes()  # type: ignore[arg-type]
+    Path(memory.output).unlink()  # type: ignore[arg-type]
+    released: list[int] = []
+    real = source.release
+
+    def release(data: source.MappedFile, start: int, stop: int) -> None:
+        released.append(stop - start)
+        real(data, start, stop)
+
+    monkeypatch.setattr(source, "RELEASE_EVERY", 1)
+    monkeypatch.setattr(source, "release", release)
+    streamed = clean_file(source_file, STREAMED)
+    assert streamed.status == "cleaned", streamed.error
+    assert Path(streamed.output).read_bytes() == expected  # type: ignore[arg-type]
+    if name != "episode.mp3":  # its frames are read with pread, not through the map
+        assert released
+
+
 # -- memory --------------------------------------------------------------------------------
 PEAK_RSS = """
 import resource, subprocess, sys
