@@ -83,6 +83,38 @@ def read(data: bytes | bytearray | mmap.mmap, start: int, stop: int) -> bytes:
     return bytes(data[start:stop])
 
 
+# How far a walk over a mapped file's headers goes before it hands the pages it passed
+# back (``release``).
+RELEASE_EVERY = 8 << 20
+
+
+def release(data: bytes | bytearray | mmap.mmap, start: int, stop: int) -> None:
+    """Take the pages of ``data[start:stop]`` out of this process's resident memory, when
+    ``data`` is a mapped file (for bytes, nothing to do).
+
+    A walk from header to header through a map touches a page (and the kernel maps the
+    cached pages around it) per header: over a long file of small chunks, elements or
+    frames that is every page, all counted as this process's memory. Walks call this for
+    the part they have passed; the pages stay in the page cache, and reading them again
+    only maps them again, so releasing too much is never wrong, only slower."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)  # not on Windows
+    if advice is None or not isinstance(data, MappedFile) or data.closed:
+        return
+    first = max(start - start % mmap.PAGESIZE, 0)
+    stop = min(stop, len(data))
+    if stop > first:
+        data.madvise(advice, first, stop - first)
+
+
+def passed(data: bytes | bytearray | mmap.mmap, released: int, pos: int) -> int:
+    """For a walk that has reached ``pos`` and released its pages up to ``released``: the
+    pages passed are released every ``RELEASE_EVERY`` bytes; returns the new mark."""
+    if pos - released < RELEASE_EVERY:
+        return released
+    release(data, released, pos)
+    return pos
+
+
 def _pread_exact(fd: int, size: int, offset: int) -> bytes:
     parts: list[bytes] = []
     while size > 0:
@@ -371,3 +403,48 @@ def copy_range(source_fd: int, target_fd: int, offset: int, count: int) -> None:
             raise EOFError("the file is shorter than its structure says")
         _write_all(target_fd, view[:size])
         done += size
+
+
+# Bytes per read when comparing: two buffers this size stay in the CPU cache, and reusing
+# them spares the page faults of a fresh buffer per read (glibc gives a freed buffer of a
+# mebibyte back to the system, and the next read faults every page of it in again).
+COMPARE_CHUNK = 1 << 17
+
+
+def same_pairs(
+    first: bytes | bytearray | mmap.mmap,
+    second: bytes | bytearray | mmap.mmap,
+    pairs: Iterable[tuple[int, int, int]],
+) -> bool:
+    """``pairs_equal`` (``first[a:a+size] == second[b:b+size]`` for every (a, b, size)),
+    for ranges of any size: a mapped file is read into one reused buffer. A range that
+    runs past the end of either is unequal."""
+    left, right = _Reader(first), _Reader(second)
+    for a, b, size in pairs:
+        if a < 0 or b < 0 or a + size > len(first) or b + size > len(second):
+            return False
+        for offset, length in _chunks(0, size, COMPARE_CHUNK):
+            if left.get(a + offset, length) != right.get(b + offset, length):
+                return False
+    return True
+
+
+class _Reader:
+    """Bounded reads of bytes or of a mapped file, the latter into a reused buffer."""
+
+    def __init__(self, data: bytes | bytearray | mmap.mmap):
+        self.data = data
+        self.buffer = bytearray(COMPARE_CHUNK) if isinstance(data, MappedFile) else None
+
+    def get(self, start: int, length: int) -> bytes | bytearray:
+        if self.buffer is None or not isinstance(self.data, MappedFile):
+            return self.data[start : start + length]
+        view, done = memoryview(self.buffer)[:length], 0
+        while done < length:
+            size = os.preadv(self.data.fd, [view[done:]], start + done)
+            if size == 0:
+                raise EOFError("the file is shorter than its structure says")
+            done += size
+        # The buffer itself when full: a bytearray compares with memcmp (a memoryview
+        # would compare item by item).
+        return self.buffer if length == len(self.buffer) else self.buffer[:length]

@@ -22,9 +22,10 @@ def _walk(
     """(id, list type, start, end) for chunks and lists, descending into header lists."""
     if depth > 8:
         raise LimitExceededError("AVI lists are nested too deeply")
-    pos, count = start, 0
+    pos, count, released = start, 0, start
     while pos + 8 <= end:
         count += 1
+        released = source.passed(data, released, pos)  # a header per chunk: see source
         if count > 1_000_000:
             raise LimitExceededError("too many AVI chunks")
         chunk_id, size = bytes(data[pos : pos + 4]), struct.unpack_from("<I", data, pos + 4)[0]

@@ -1,8 +1,13 @@
-"""FLAC: Vorbis comments, pictures, padding and application blocks out; frames untouched."""
+"""FLAC: Vorbis comments, pictures, padding and application blocks out; frames untouched.
+
+A large FLAC is handed over as a memory map (see sanitize.source): only the metadata blocks
+at its start and the tags at its end are read, and the cleaned copy is a plan whose audio
+frames are one range the kernel copies.
+"""
 
 from __future__ import annotations
 
-from sanitize import catalog
+from sanitize import catalog, source
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile
 from sanitize.context import Context
 from sanitize.errors import CorruptFileError, LimitExceededError, VerificationError
@@ -74,7 +79,7 @@ def _block_end(data: bytes, type_: int, pos: int, length: int, last: bool) -> in
 def _blocks(data: bytes) -> tuple[int, list[tuple[int, int, int]], int]:
     """(start of 'fLaC', [(type, start, end)], start of audio frames)."""
     start = 0
-    if data.startswith(b"ID3"):  # some taggers put an ID3v2 tag first
+    if data[:3] == b"ID3":  # some taggers put an ID3v2 tag first (a map has no startswith)
         start = id3v2_header(data, 0) or 0
         if data[start : start + 4] != b"fLaC":  # a size that does not lead to the stream
             start = data.find(b"fLaC", 10, 10 + (1 << 24))
@@ -112,6 +117,19 @@ def _comments(payload: bytes) -> list[MetadataItem]:
     return items
 
 
+def _block_items(data: bytes, type_: int, start: int, end: int) -> list[MetadataItem]:
+    """What a removed block holds. Only comments are read whole: a picture (up to 16 MiB)
+    is only measured, and padding is checked for zeros in bounded reads."""
+    size = f"<{end - start} bytes>"
+    if type_ == 4:
+        return _comments(source.read(data, start, end))
+    if type_ == 1 and source.is_zero(data, start, end):
+        return [MetadataItem("FLAC", "Padding", size)]
+    name = BLOCK_NAMES.get(type_, f"Block{type_}")
+    value = size if type_ != 2 else bytes_text(data[start : min(start + 4, end)])
+    return [MetadataItem("FLAC", name, value)]
+
+
 class FlacFile(ParsedFile):
     """One walk over the metadata blocks lists what goes and picks the blocks that stay."""
 
@@ -128,20 +146,7 @@ class FlacFile(ParsedFile):
             if type_ in KEPT_BLOCKS:
                 self.kept.append((type_, block_start, end))
                 continue
-            payload = data[block_start + 4 : end]
-            if type_ == 4:
-                self._items.extend(_comments(payload))
-            elif type_ == 1 and not payload.strip(b"\x00"):
-                self._items.append(MetadataItem("FLAC", "Padding", f"<{len(payload)} bytes>"))
-            else:
-                name = BLOCK_NAMES.get(type_, f"Block{type_}")
-                self._items.append(
-                    MetadataItem(
-                        "FLAC",
-                        name,
-                        f"<{len(payload)} bytes>" if type_ != 2 else bytes_text(payload[:4]),
-                    )
-                )
+            self._items.extend(_block_items(data, type_, block_start + 4, end))
         for tag in reversed(after):
             self._items.extend(tag_items(data, tag))
 
@@ -152,13 +157,14 @@ class FlacFile(ParsedFile):
         # Raised here, not when opening: such a stream can still be listed.
         if not self.kept or self.kept[0][0] != 0:
             raise CorruptFileError("FLAC stream has no STREAMINFO block first")
-        data = self.data
-        parts = [b"fLaC"]
+        # Each kept block's header byte is written again (the last one says it is last);
+        # its size and body, and the frames, are ranges of the original.
+        segments: list[source.Segment] = [b"fLaC"]
         for index, (type_, start, end) in enumerate(self.kept):
             last = 0x80 if index == len(self.kept) - 1 else 0
-            parts.append(bytes([type_ | last]) + data[start + 1 : end])
-        parts.append(data[self.audio : self.audio_end])
-        return CleanResult(b"".join(parts))
+            segments += [bytes([type_ | last]), source.Copy(start + 1, end)]
+        segments.append(source.Copy(self.audio, self.audio_end))
+        return self.planned(source.Plan(segments), [])
 
     def verify(self, cleaned: ParsedFile) -> None:
         if not isinstance(cleaned, FlacFile):
@@ -167,19 +173,23 @@ class FlacFile(ParsedFile):
         # samples, so the duration) and the same frames, byte for byte and to the last one.
         if self.streaminfo() != cleaned.streaminfo():
             raise VerificationError("FLAC stream description changed during cleaning")
-        frames = memoryview(cleaned.data)[cleaned.audio : cleaned.audio_end]
-        if memoryview(self.data)[self.audio : self.audio_end] != frames:
+        # Read in bounded chunks (pread when mapped): the frames are most of the file.
+        size = self.audio_end - self.audio
+        if cleaned.audio_end - cleaned.audio != size or not source.same_pairs(
+            self.data, cleaned.data, [(self.audio, cleaned.audio, size)]
+        ):
             raise VerificationError("FLAC audio frames changed during cleaning")
 
     def streaminfo(self) -> bytes:
         found = [(start, end) for type_, start, end in self.kept if type_ == 0]
-        return self.data[found[0][0] + 4 : found[0][1]] if found else b""
+        return bytes(self.data[found[0][0] + 4 : found[0][1]]) if found else b""
 
 
 class FlacCleaner(Cleaner):
     name = "flac"
     kinds = catalog.kinds_of("flac")
     version = "2"
+    streams = True
 
     def open(self, data: bytes, kind: str, context: Context) -> FlacFile:
         return FlacFile(data, kind, context)

@@ -10,6 +10,8 @@ file. mutagen reads the fields of each tag from the exact bytes found.
 
 from __future__ import annotations
 
+import functools
+
 from sanitize import catalog, source
 from sanitize.cleaners.base import CleanResult, MutagenCleaner, ParsedFile
 from sanitize.context import Context
@@ -49,7 +51,8 @@ def leading_tags(data: bytes) -> list[Tag]:
 
 
 class Mp3File(ParsedFile):
-    """One walk finds the tags at both ends and counts the frames between them."""
+    """One walk finds the tags at both ends; the frames between them are counted when
+    cleaning needs them (listing a long MP3 reads only its ends)."""
 
     def __init__(self, data: bytes, kind: str, context: Context):
         super().__init__(data, kind, context)
@@ -58,11 +61,14 @@ class Mp3File(ParsedFile):
         after = trailing_tags(data, self.audio_start, len(data))
         self.audio_end = after[-1].start if after else len(data)
         self.tags.extend(reversed(after))
-        self.stream = mpeg_audio.stream(data, self.audio_start, self.audio_end)
         self._items = [item for tag in self.tags for item in tag_items(data, tag)]
 
     def items(self) -> list[MetadataItem]:
         return list(self._items)
+
+    @functools.cached_property
+    def stream(self) -> mpeg_audio.Stream:
+        return mpeg_audio.stream(self.data, self.audio_start, self.audio_end)
 
     def clean(self) -> CleanResult:
         # Raised here, not when opening: the tags of such a file can still be listed.
@@ -83,7 +89,7 @@ class Mp3File(ParsedFile):
             )
         # And the very bytes: only the tags around the audio were cut.
         size = self.audio_end - self.audio_start
-        if cleaned.audio_end - cleaned.audio_start != size or not source.pairs_equal(
+        if cleaned.audio_end - cleaned.audio_start != size or not source.same_pairs(
             self.data, cleaned.data, [(self.audio_start, cleaned.audio_start, size)]
         ):
             raise VerificationError("MP3 audio frames changed during cleaning")

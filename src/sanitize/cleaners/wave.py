@@ -26,10 +26,11 @@ def _chunks(data: bytes, kind: str) -> list[tuple[bytes, int, int, int]]:
         raise CorruptFileError(f"not a {kind.upper()} file")
     end = min(len(data), 8 + struct.unpack("<I" if little else ">I", data[4:8])[0])
     found: list[tuple[bytes, int, int, int]] = []
-    pos = 12
+    pos = released = 12
     while pos + 8 <= end:
         if len(found) > 100_000:
             raise LimitExceededError("too many chunks")
+        released = source.passed(data, released, pos)  # a header per chunk: see source
         chunk_id = bytes(data[pos : pos + 4])
         size = struct.unpack("<I" if little else ">I", data[pos + 4 : pos + 8])[0]
         if pos + 8 + size > len(data):
@@ -104,7 +105,7 @@ class WaveFile(ParsedFile):
         # Chunks move (those before them are dropped): all of the sound is read back, in
         # bounded chunks when the files are mapped.
         if [b - a for a, b in self.sound] != [d - c for c, d in cleaned.sound] or not (
-            source.pairs_equal(
+            source.same_pairs(
                 self.data,
                 cleaned.data,
                 ((a, c, b - a) for (a, b), (c, _) in zip(self.sound, cleaned.sound, strict=True)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sanitize import source
 from sanitize.errors import CorruptFileError, LimitExceededError
 
 EBML_HEADER = 0x1A45DFA3
@@ -63,9 +64,11 @@ def _size(data: bytes, pos: int) -> tuple[int | None, int]:
 def children(data: bytes, start: int, end: int, counter: list[int] | None = None) -> list[Element]:
     counter = counter if counter is not None else [0]
     found: list[Element] = []
-    pos = start
+    pos = released = start
     while pos < end:
         _count(counter)
+        # A Segment's Clusters, a live recording's blocks: a header every few kilobytes.
+        released = source.passed(data, released, pos)
         element_id, id_length = _vint(data, pos)
         size, size_length = _size(data, pos + id_length)
         data_start = pos + id_length + size_length
@@ -94,8 +97,9 @@ def _unknown_end(
     if depth > MAX_UNKNOWN_DEPTH:
         raise CorruptFileError("unknown-size EBML elements nested too deeply")
     stops = TOP_LEVEL if element_id == SEGMENT else SEGMENT_CHILD_ENDS
-    pos = start
+    pos = released = start
     while pos < end:
+        released = source.passed(data, released, pos)
         child_id, id_length = _vint(data, pos)
         if child_id in stops:
             return pos

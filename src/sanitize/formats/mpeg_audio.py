@@ -7,8 +7,11 @@ frames, of decoded samples, and so the duration.
 
 from __future__ import annotations
 
+import mmap
+import struct
 from dataclasses import dataclass
 
+from sanitize import source
 from sanitize.errors import LimitExceededError
 
 # Bit rates in kbit/s by (MPEG-1?, layer) then index 1..14; index 0 (free format) and 15
@@ -26,6 +29,10 @@ _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 
 _ADTS_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
 # More frames than a day of audio at the shortest frame: a hostile file, not a recording.
 MAX_FRAMES = 20_000_000
+# Bytes read at a time by the walks (with os.pread from a mapped file), and the bytes read
+# past them: the longest frame (ADTS: a 13-bit length) and the next frame's header.
+WINDOW = 1 << 20
+_MARGIN = (1 << 13) + 16
 
 
 @dataclass(frozen=True)
@@ -89,14 +96,26 @@ def sync_at(data: bytes | bytearray, pos: int, end: int) -> bool:
     return second is not None and second.family == first.family
 
 
-def find_sync(data: bytes | bytearray, start: int, end: int) -> int | None:
-    """The first position at or after ``start`` where a decoder would lock onto audio."""
-    pos = data.find(b"\xff", start, end)
-    while 0 <= pos < end:
-        if sync_at(data, pos, end):
-            return pos
-        pos = data.find(b"\xff", pos + 1, end)
+def find_sync(data: bytes | bytearray | mmap.mmap, start: int, end: int) -> int | None:
+    """The first position at or after ``start`` where a decoder would lock onto audio.
+
+    Read a window at a time, as ``stream`` reads: a file with no audio after a tag would
+    otherwise be searched through the map, every page of it."""
+    pos = start
+    while pos < end:
+        stop, window = _window(data, pos)
+        limit = end - pos if stop == len(data) else min(end - pos, WINDOW)
+        found = _find_sync_before(window, 0, end - pos, limit)
+        if found is not None:
+            return pos + found
+        pos += limit
     return None
+
+
+def _window(data: bytes | bytearray | mmap.mmap, pos: int) -> tuple[int, bytes]:
+    """The bytes from ``pos`` that a walk reads up to WINDOW from there, and where they end."""
+    stop = min(len(data), pos + WINDOW + _MARGIN)
+    return stop, source.read(data, pos, stop)
 
 
 @dataclass(frozen=True)
@@ -113,23 +132,94 @@ class Stream:
         return self.samples / self.rate if self.rate else 0.0
 
 
-def stream(data: bytes | bytearray, start: int, end: int) -> Stream:
+def stream(data: bytes | bytearray | mmap.mmap, start: int, end: int) -> Stream:
     """Count the frames from ``start`` to ``end`` as a decoder does: frame after frame,
     looking for the next sync after bytes that are not a frame. A last frame cut short
-    counts as skipped bytes: no decoder plays it."""
-    pos, frames, samples, rate, skipped = start, 0, 0, 0, 0
+    counts as skipped bytes: no decoder plays it.
+
+    The bytes are read a window at a time (with ``os.pread`` when ``data`` is a memory
+    map): a long MP3 has millions of frames, and walking their headers through the map
+    would make every page of the file resident in this process."""
+    walk = _Walk()
+    pos = start
     while pos < end:
-        frame = frame_at(data, pos)
-        if frame is not None and pos + frame.length <= end:
-            frames += 1
-            if frames > MAX_FRAMES:
-                raise LimitExceededError("too many MPEG audio frames")
-            samples += frame.samples
-            rate = rate or frame.rate
-            pos += frame.length
-            continue
-        following = find_sync(data, pos + 1, end)
-        stop = end if following is None else following
-        skipped += stop - pos
-        pos = stop
-    return Stream(frames, samples, rate, skipped)
+        stop, window = _window(data, pos)
+        # Frames are only looked for before ``limit``: everything frame_at and sync_at
+        # read from there is in the window, as it would be in the whole file.
+        limit = end - pos if stop == len(data) else min(end - pos, WINDOW)
+        pos += walk.run(window, end - pos, limit)
+    return Stream(walk.frames, walk.samples, walk.rate, walk.skipped)
+
+
+_ADTS = Frame(0, 0, 0, ())  # in the header cache: the length is in the bytes after it
+_CACHE_MAX = 4096
+
+
+class _Walk:
+    """The state of ``stream`` from one window to the next."""
+
+    def __init__(self) -> None:
+        self.frames = self.samples = self.rate = self.skipped = 0
+        self.searching = False  # looking for a sync after bytes that were not a frame
+        self.headers: dict[int, Frame | None] = {}  # a stream repeats a few headers
+
+    def run(self, data: bytes, end: int, limit: int) -> int:
+        """Walk ``data[0:limit]`` (``end``: where the audio ends, relative to the window);
+        return where the next window starts."""
+        pos = 0
+        headers, unpack, size = self.headers, _HEADER.unpack_from, len(data)
+        while pos < limit:
+            if self.searching:
+                found = _find_sync_before(data, pos, end, limit)
+                if found is None:
+                    self.skipped += limit - pos
+                    return limit
+                self.skipped += found - pos
+                pos, self.searching = found, False
+            frame = None
+            if pos + 7 <= size:
+                # frame_at, with the frame of a header already seen taken from a cache:
+                # this loop runs once per frame, millions of times in a long file.
+                header = unpack(data, pos)[0]
+                frame = headers.get(header, _MISSING)
+                if frame is _MISSING:
+                    frame = self._remember(data, pos, header)
+                if frame is _ADTS:
+                    frame = _adts_at(data, pos)
+            if frame is not None and pos + frame.length <= end:
+                self.frames += 1
+                if self.frames > MAX_FRAMES:
+                    raise LimitExceededError("too many MPEG audio frames")
+                self.samples += frame.samples
+                self.rate = self.rate or frame.rate
+                pos += frame.length
+                continue
+            # Not a frame: the bytes up to the next sync are skipped, from the next one on.
+            self.skipped += 1
+            pos += 1
+            self.searching = True
+        return pos
+
+    def _remember(self, data: bytes, pos: int, header: int) -> Frame | None:
+        # An MPEG frame's length follows from its four header bytes; an ADTS frame's is
+        # in the bytes after them, so only the fact that it is one is remembered.
+        adts = header >> 24 == 0xFF and (header >> 16) & 0xF6 == 0xF0
+        frame = _ADTS if adts else frame_at(data, pos)
+        if len(self.headers) >= _CACHE_MAX:  # a hostile file of ever new headers
+            self.headers.clear()
+        self.headers[header] = frame
+        return frame
+
+
+_MISSING = Frame(-1, 0, 0, ())
+_HEADER = struct.Struct(">I")
+
+
+def _find_sync_before(data: bytes, start: int, end: int, limit: int) -> int | None:
+    """``find_sync``, for positions before ``limit`` only."""
+    pos = data.find(b"\xff", start, limit)
+    while 0 <= pos < limit:
+        if sync_at(data, pos, end):
+            return pos
+        pos = data.find(b"\xff", pos + 1, limit)
+    return None
