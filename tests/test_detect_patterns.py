@@ -407,3 +407,17 @@ def test_amounts_in_accounts_are_money() -> None:
 )
 def test_numbers_listed_before_an_amount_share_its_currency(text: str, amounts: list[str]) -> None:
     assert [text[h.start : h.end] for h in RECOGNIZERS["PRICE"](text)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("Any questions, ring me or phone 734158.", ["734158"]),
+        ("Appelez le 47 12 85 avant midi.", ["47 12 85"]),
+        ("Call 555-0187 after six.", ["555-0187"]),
+        ("We sold 734158 copies.", []),
+        ("Réf. 473 128 du 12/03.", []),
+    ],
+)
+def test_local_numbers_are_phones_only_after_a_phone_word(text: str, phones: list[str]) -> None:
+    assert [text[h.start : h.end] for h in RECOGNIZERS["PHONE"](text)] == phones

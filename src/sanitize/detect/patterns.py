@@ -87,14 +87,14 @@ def emails(text: str) -> Iterator[Hit]:
 # Any run of digit groups joined by spaces, dots, dashes, slashes or parentheses; what it
 # starts with and how many digits it holds decide whether it is a phone number.
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+#/\\.,:-])(?:\+|00)?\(?\+?\d[\d \u00a0.\-/()]{5,26}\d(?![\w/]|[.,-]\d)"
+    r"(?<![\w+#/\\.,:-])(?:\+|00)?\(?\+?\d[\d \u00a0.\-/()]{4,26}\d(?![\w/]|[.,-]\d)"
 )
 _PHONE_SEP = re.compile(r"[ \u00a0]?\(0\)[ \u00a0]?|[ \u00a0]?[()][ \u00a0]?|[ \u00a0.\-/]+")
 _DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{2,4}")
 _NANP = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[-. /])\d{3}[-. ]\d{4}$")
 _PHONE_WORD_CUE = re.compile(
     r"(?:t[ée]l[ée]?(?:phone)?|phone|call|appel\w*|mobile|portable|cell|fax|whatsapp|sms"
-    r"|joindre|reach|numéro|number|☎|📞)\W{0,12}$",
+    r"|joindre|reach|numéro|number|☎|📞)\W{0,12}(?:(?:le|au|at|on|me\s+(?:at|on))\W{1,3})?$",
     re.IGNORECASE,
 )
 _ID_BEFORE = re.compile(
@@ -105,7 +105,13 @@ _ID_BEFORE = re.compile(
 
 def _phone_ok(value: str, before: str) -> bool:
     digits = re.sub(r"\D", "", value)
-    if not 8 <= len(digits) <= 15 or value.count("(") != value.count(")"):
+    if value.count("(") != value.count(")"):
+        return False
+    if 6 <= len(digits) <= 7:
+        # A local number without its area code ("phone 852916", "call 555-0132"): only
+        # right after a word that says it is a phone number.
+        return not _DATE.fullmatch(value) and bool(_PHONE_WORD_CUE.search(before))
+    if not 8 <= len(digits) <= 15:
         return False
     if _DATE.fullmatch(value) or _ID_BEFORE.search(before):
         return False
