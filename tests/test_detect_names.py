@@ -290,3 +290,20 @@ def test_an_office_in_a_title_case_heading_introduces_no_name() -> None:
 )
 def test_a_given_name_that_is_a_common_word_opening_a_sentence(text: str) -> None:
     assert persons(text, "en") == [], found(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Etaient présents : M. TOURNEBIZE Gaëtan – FALQUERHO Solange - MAZERAND Odile.",
+            "FALQUERHO Solange",
+        ),
+        (
+            "Conseillers :\n- Odile MAZERAND,- Gaëtan TOURNEBIZE,\n- Solange FALQUERHO.",
+            "Gaëtan TOURNEBIZE",
+        ),
+    ],
+)
+def test_members_of_french_minutes_surname_first_or_glued_by_dashes(text: str, name: str) -> None:
+    assert name in persons(text, "fr"), found(text, "fr")

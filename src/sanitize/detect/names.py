@@ -279,6 +279,11 @@ def _person_from_run(text: str, start: int, end: int, language: str) -> Hit | No
         # "Mme Garnier", "MM. DION, PARESY", "Cllr Vaughan"; the role written after the
         # name is not part of it ("Mr D L Nicholson Deputy Parish Clerk").
         return Hit("PERSON", start, _before_role(text, start, end, language), RULE_SCORE)
+    surname_first = _surname_first(tokens, language)
+    if surname_first:
+        # "BUAN Jean-Marc", "DE LA VILLEON Laure": the surname in capitals, then the
+        # given name, as French minutes and forms list people.
+        return Hit("PERSON", start, start + len(" ".join(tokens[:surname_first])), RULE_SCORE)
     if cue == "introduction" and not ordinary(first, language) and not _all_caps(first):
         return Hit("PERSON", start, start + len(first), RULE_SCORE)  # "my name is Torin"
     if not is_given(first) or (len(tokens) == 1 and _all_caps(first) and not strong):
@@ -342,7 +347,11 @@ def _run_person(text: str, run: re.Match[str], language: str) -> Hit | None:
         hit = _person_from_run(text, start, run.start() + len(group), language)
         if hit is not None:
             return hit
-        if not _sentence_start(text, run.start()) and not _GREETING_WORD.fullmatch(word.group()):
+        if (
+            not _sentence_start(text, run.start())
+            and not _GREETING_WORD.fullmatch(word.group())
+            and not _all_caps(word.group())
+        ):
             # Inside a sentence, the capitalised words before a given name are part of
             # one proper name ("benefit Pine Glen"); heading words open a line.
             return None
@@ -373,6 +382,11 @@ def _model_person(text: str, entity: Entity, language: str) -> Hit | None:
     newline = text.find("\n", start, entity.end)
     end = newline if newline >= 0 else entity.end  # a byline glued to the next lines
     end = start + len(text[start:end].rstrip(" \t-–—,;:"))
+    # A comma or a spaced dash ends a name: the model glued two members of a list
+    # ("Annick LAROCHE,- Evelyne").
+    separator = _NAME_SEPARATOR.search(text, start, end)
+    if separator is not None:
+        end = separator.start()
     end = _name_extent(text, start, end, language)
     value = text[start:end]
     tokens = _tokens(value)
@@ -896,3 +910,24 @@ def _subject_name(word: str, language: str) -> bool:
 
 def _calendar_word(word: str) -> bool:
     return fold(word).rstrip(".") in _CALENDAR
+
+
+_NAME_SEPARATOR = re.compile(r",|;|[ \t][-–—][ \t]|[-–—][ \t]")
+
+
+def _surname_first(tokens: list[str], language: str) -> int:
+    """How many tokens make a name written surname first, in capitals ("BUAN Jean-Marc",
+    "GOUDE VENIEN Laure"): capitals, at least one of them no word of the language, then a
+    given name; 0 when the tokens are not such a name."""
+    index = 0
+    while index < len(tokens) and _all_caps(tokens[index].strip(",.;")):
+        index += 1
+    if index == 0 or index >= len(tokens):
+        return 0
+    capitals = [t.strip(",.;") for t in tokens[:index]]
+    if all(_plain_word(t.capitalize(), language) and not is_surname(t) for t in capitals):
+        return 0  # a heading in capitals: "COMPTE RENDU Marie…"
+    given = tokens[index].strip(",.;")
+    if not given[:1].isupper() or given.isupper() or not is_given(given):
+        return 0
+    return index + 1
