@@ -28,16 +28,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import measure_peak, require
+
 MB = 1024**2
-WRAPPER = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True)
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": done.returncode, "seconds": elapsed, "peak_kb": peak,
-                  "err": done.stderr.decode(errors="replace")[-500:]}))
-"""
 TAGS = [
     "-metadata", "artist=Jane Example",
     "-metadata", "title=Interview at home, 12 Rue de la Paix",
@@ -47,22 +40,12 @@ TAGS = [
 ]  # fmt: skip
 
 
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        sys.exit(f"{name} is not installed")
-    return found
-
-
-def user_environment() -> dict[str, str]:
-    """Without PYTHONDONTWRITEBYTECODE (see common.user_environment)."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def cover(folder: Path) -> Path:
     picture = folder / "cover.jpg"
     subprocess.run(
-        [tool("ffmpeg"), "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=600x600",
+        [require("ffmpeg"), "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=600x600",
          "-frames:v", "1", str(picture)],
         check=True,
     )  # fmt: skip
@@ -74,7 +57,7 @@ def seed(folder: Path, suffix: str, bitrate: int) -> Path:
     path = folder / f"seed{suffix}"
     codec = ["-c:a", "flac"] if suffix == ".flac" else ["-c:a", "libmp3lame", "-b:a", f"{bitrate}k"]
     subprocess.run(
-        [tool("ffmpeg"), "-v", "error", "-y",
+        [require("ffmpeg"), "-v", "error", "-y",
          "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=60",
          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=60",
          "-filter_complex", "[0][1]amix=inputs=2,aformat=channel_layouts=stereo",
@@ -91,7 +74,7 @@ def long_audio(folder: Path, suffix: str, megabytes: int, bitrate: int) -> Path:
     path = folder / f"long-{megabytes}MB{suffix}"
     extra = ["-id3v2_version", "3", "-write_id3v1", "1"] if suffix == ".mp3" else []
     subprocess.run(
-        [tool("ffmpeg"), "-v", "error", "-y", "-stream_loop", str(loops - 1), "-i", str(first),
+        [require("ffmpeg"), "-v", "error", "-y", "-stream_loop", str(loops - 1), "-i", str(first),
          "-i", str(cover(folder)), "-map", "0:a", "-map", "1:v", "-c", "copy",
          "-disposition:v", "attached_pic", "-metadata:s:v", "comment=Cover (front)",
          *TAGS, *extra, str(path)],
@@ -100,19 +83,6 @@ def long_audio(folder: Path, suffix: str, megabytes: int, bitrate: int) -> Path:
     first.unlink()
     return path
 
-
-def measure(command: list[str]) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=user_environment(),
-    )
-    result = json.loads(done.stdout)
-    if result["code"] != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result['err']}")
-    return result  # type: ignore[no-any-return]
 
 
 def commands(audio: Path) -> tuple[dict[str, list[str]], list[Path]]:
@@ -123,7 +93,7 @@ def commands(audio: Path) -> tuple[dict[str, list[str]], list[Path]]:
     return {
         "sanitize": [sys.executable, "-m", "sanitize", "clean", "--no-scan", "-q", str(audio)],
         "ffmpeg": [
-            tool("ffmpeg"), "-v", "error", "-y", "-i", str(audio), "-map", "0:a",
+            require("ffmpeg"), "-v", "error", "-y", "-i", str(audio), "-map", "0:a",
             "-map_metadata", "-1", "-c", "copy", *plain, str(theirs),
         ],
     }, [ours, theirs]  # fmt: skip
@@ -135,7 +105,7 @@ def bench(audio: Path, runs: int) -> dict[str, object]:
     # Warm the page cache once so neither tool pays the first read alone, and write the
     # bytecode caches as a user's first run after installing does.
     subprocess.run(["cat", str(audio)], stdout=subprocess.DEVNULL, check=True)
-    measure(argvs["sanitize"])
+    measure_peak(argvs["sanitize"])
     for run in range(runs):
         order = list(argvs) if run % 2 == 0 else list(reversed(argvs))
         for name in order:
@@ -144,7 +114,7 @@ def bench(audio: Path, runs: int) -> dict[str, object]:
             # The previous run's output is written back first: neither tool is throttled
             # by the other's dirty pages.
             os.sync()
-            results[name].append(measure(argvs[name]))
+            results[name].append(measure_peak(argvs[name]))
     summary: dict[str, object] = {"file": audio.suffix[1:], "size_mb": audio.stat().st_size // MB}
     for name, rows in results.items():
         summary[name] = {

@@ -28,27 +28,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import measure_peak, require
+
 MB = 1024**2
-WRAPPER = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True)
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": done.returncode, "seconds": elapsed, "peak_kb": peak,
-                  "err": done.stderr.decode(errors="replace")[-500:]}))
-"""
 
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        sys.exit(f"{name} is not installed")
-    return found
 
 
 def phone_movie(folder: Path, megabytes: int) -> Path:
-    ffmpeg = tool("ffmpeg")
+    ffmpeg = require("ffmpeg")
     seed = folder / "seed.mov"
     subprocess.run(
         [
@@ -80,19 +67,10 @@ def phone_movie(folder: Path, megabytes: int) -> Path:
     return movie
 
 
-def measure(command: list[str]) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, check=True
-    )
-    result = json.loads(done.stdout)
-    if result["code"] != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result['err']}")
-    return result  # type: ignore[no-any-return]
-
 
 def stream_hashes(path: Path) -> list[str]:
     done = subprocess.run(
-        [tool("ffmpeg"), "-v", "error", "-i", str(path), "-map", "0:v", "-map", "0:a",
+        [require("ffmpeg"), "-v", "error", "-i", str(path), "-map", "0:v", "-map", "0:a",
          "-c", "copy", "-f", "framemd5", "-"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -101,7 +79,7 @@ def stream_hashes(path: Path) -> list[str]:
 
 
 def bench(movie: Path, runs: int, check_streams: bool) -> dict[str, object]:
-    exiftool = tool("exiftool")
+    exiftool = require("exiftool")
     sanitize_out = movie.with_name(movie.stem + ".clean" + movie.suffix)
     exif_out = movie.with_name(movie.stem + ".exiftool" + movie.suffix)
     commands = {
@@ -128,7 +106,7 @@ def bench(movie: Path, runs: int, check_streams: bool) -> dict[str, object]:
             # The previous run's output is written back first: neither tool is throttled
             # by the other's dirty pages.
             os.sync()
-            results[name].append(measure(commands[name]))
+            results[name].append(measure_peak(commands[name]))
     summary: dict[str, object] = {"size_mb": round(movie.stat().st_size / MB)}
     for name, rows in results.items():
         summary[name] = {
@@ -138,7 +116,7 @@ def bench(movie: Path, runs: int, check_streams: bool) -> dict[str, object]:
     s, e = summary["sanitize"], summary["exiftool"]
     summary["time_ratio"] = round(s["median_s"] / e["median_s"], 3)  # type: ignore[index]
     if check_streams:
-        measure(commands["sanitize"]) if not sanitize_out.exists() else None
+        measure_peak(commands["sanitize"]) if not sanitize_out.exists() else None
         summary["streams_identical"] = stream_hashes(movie) == stream_hashes(sanitize_out)
     for stale in (sanitize_out, exif_out):
         stale.unlink(missing_ok=True)

@@ -74,3 +74,34 @@ def report(label: str, ours: float, theirs: float, other: str) -> None:
         f"{label}: sanitize {ours:.3f} s, {other} {theirs:.3f} s, "
         f"ratio {theirs / ours:.2f}x ({'faster' if ours < theirs else 'slower'})"
     )
+
+
+# Runs a command in a child and reports its wall time and peak resident memory: the
+# child's own getrusage, so that the Python measuring it does not count.
+PEAK_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": done.returncode, "seconds": elapsed, "peak_kb": peak,
+                  "err": done.stderr.decode(errors="replace")[-500:]}))
+"""
+
+
+def measure_peak(command: list[str]) -> dict[str, float]:
+    """Wall time (``seconds``) and peak RSS (``peak_kb``) of one run of ``command``."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_WRAPPER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=user_environment(),
+    )
+    result = json.loads(done.stdout)
+    if result["code"] != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result['err']}")
+    return result  # type: ignore[no-any-return]
+
