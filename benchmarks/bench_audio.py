@@ -40,8 +40,6 @@ TAGS = [
 ]  # fmt: skip
 
 
-
-
 def cover(folder: Path) -> Path:
     picture = folder / "cover.jpg"
     subprocess.run(
@@ -82,7 +80,6 @@ def long_audio(folder: Path, suffix: str, megabytes: int, bitrate: int) -> Path:
     )  # fmt: skip
     first.unlink()
     return path
-
 
 
 def commands(audio: Path) -> tuple[dict[str, list[str]], list[Path]]:

@@ -33,7 +33,6 @@ from common import measure_peak, require
 MB = 1024**2
 
 
-
 def phone_movie(folder: Path, megabytes: int) -> Path:
     ffmpeg = require("ffmpeg")
     seed = folder / "seed.mov"
@@ -65,7 +64,6 @@ def phone_movie(folder: Path, megabytes: int) -> Path:
     )  # fmt: skip
     seed.unlink()
     return movie
-
 
 
 def stream_hashes(path: Path) -> list[str]:

@@ -104,4 +104,3 @@ def measure_peak(command: list[str]) -> dict[str, float]:
     if result["code"] != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result['err']}")
     return result  # type: ignore[no-any-return]
-
