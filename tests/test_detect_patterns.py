@@ -421,3 +421,22 @@ def test_numbers_listed_before_an_amount_share_its_currency(text: str, amounts: 
 )
 def test_local_numbers_are_phones_only_after_a_phone_word(text: str, phones: list[str]) -> None:
     assert [text[h.start : h.end] for h in RECOGNIZERS["PHONE"](text)] == phones
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        (
+            "For tickets, contact the parish office at 482-6613 or write to us.",
+            "PHONE",
+            ["482-6613"],
+        ),
+        ("Meet me at 482661 Main Street.", "PHONE", []),
+        ("Content mills pay as little as 3p a word.", "PRICE", ["3p"]),
+        ("We arrive at 3p.", "PRICE", []),
+    ],
+)
+def test_local_numbers_after_contact_at_and_pence_per_word(
+    text: str, kind: str, found: list[str]
+) -> None:
+    assert [text[h.start : h.end] for h in RECOGNIZERS[kind](text)] == found

@@ -97,6 +97,11 @@ _PHONE_WORD_CUE = re.compile(
     r"|joindre|reach|numéro|number|☎|📞)\W{0,12}(?:(?:le|au|at|on|me\s+(?:at|on))\W{1,3})?$",
     re.IGNORECASE,
 )
+# "contact the church office at 227-4530": whom to call, then "at" and the number.
+_CONTACT_AT = re.compile(
+    r"\b(?:contact|call|phone|ring|text|reach|joindre|appeler)\b[^.\n\d]{0,30}\b(?:at|au)\s*$",
+    re.IGNORECASE,
+)
 _ID_BEFORE = re.compile(
     r"(?:n°|nº|#|ref\.?|réf\.?|order|commande|facture|invoice|siret|siren)\W{0,3}$",
     re.IGNORECASE,
@@ -110,7 +115,9 @@ def _phone_ok(value: str, before: str) -> bool:
     if 6 <= len(digits) <= 7:
         # A local number without its area code ("phone 852916", "call 555-0132"): only
         # right after a word that says it is a phone number.
-        return not _DATE.fullmatch(value) and bool(_PHONE_WORD_CUE.search(before))
+        return not _DATE.fullmatch(value) and bool(
+            _PHONE_WORD_CUE.search(before) or _CONTACT_AT.search(before)
+        )
     if not 8 <= len(digits) <= 15:
         return False
     if _DATE.fullmatch(value) or _ID_BEFORE.search(before):
@@ -203,7 +210,8 @@ _PRICE_WITH_CURRENCY = re.compile(
     rf"|(?<![\w.,])(?:(?:{_NUMBER}){_MULT}\s?{_CURRENCY_AFTER})"
     rf"|(?<![\w]){_CURRENCY_BEFORE}\s?(?:{_NUMBER}){_MULT}(?![\d])"
     # Cents: "8c per word", "12¢".
-    r"|(?<![\w.,])\d{1,2}(?:[.,]\d)?\s?(?:c|¢|cts)(?=\s+(?:per|a|par|le|/)\s?(?:word|mot)\b|\s?/)"
+    # Pence too: "2p a word".
+    r"|(?<![\w.,])\d{1,2}(?:[.,]\d)?\s?(?:c|¢|cts|p)(?=\s+(?:per|a|par|le|/)\s?(?:word|mot)\b|\s?/)"
     r"|(?<![\w.,])\d{1,2}(?:[.,]\d)?¢"
 )
 # Amounts whose currency only the context gives: "TJM de 450", "budget 5K".
