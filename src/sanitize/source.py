@@ -21,7 +21,7 @@ import bisect
 import errno
 import mmap
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -359,6 +359,16 @@ def _paint(
     painted[index:end_index] = new
 
 
+def _kernel_copiers(source_fd: int, target_fd: int) -> list[Callable[[int, int], int]]:
+    """``copy(count, source_offset) -> bytes sent`` for each kernel copy this system has."""
+    copiers: list[Callable[[int, int], int]] = []
+    if hasattr(os, "copy_file_range"):
+        copiers.append(lambda count, at: os.copy_file_range(source_fd, target_fd, count, at))
+    if hasattr(os, "sendfile"):
+        copiers.append(lambda count, at: os.sendfile(target_fd, source_fd, at, count))
+    return copiers
+
+
 def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
@@ -369,28 +379,19 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
 def copy_range(source_fd: int, target_fd: int, offset: int, count: int) -> None:
     """Append ``count`` bytes of the source from ``offset`` to the target's position."""
     done = 0
-    copier = getattr(os, "copy_file_range", None)
-    while copier is not None and done < count:
-        try:
-            sent = copier(source_fd, target_fd, count - done, offset + done)
-        except OSError as exc:
-            if exc.errno not in _COPY_FALLBACK_ERRORS:
-                raise
-            break
-        if sent == 0:
-            raise EOFError("the file is shorter than its structure says")
-        done += sent
-    sendfile = getattr(os, "sendfile", None)
-    while sendfile is not None and done < count:
-        try:
-            sent = sendfile(target_fd, source_fd, offset + done, count - done)
-        except OSError as exc:
-            if exc.errno not in _COPY_FALLBACK_ERRORS:
-                raise
-            break
-        if sent == 0:
-            raise EOFError("the file is shorter than its structure says")
-        done += sent
+    # The kernel copies first (copy_file_range, then sendfile); each stops on an error that
+    # says it cannot copy between these files, and a buffered copy finishes the rest.
+    for copier in _kernel_copiers(source_fd, target_fd):
+        while done < count:
+            try:
+                sent = copier(count - done, offset + done)
+            except OSError as exc:
+                if exc.errno not in _COPY_FALLBACK_ERRORS:
+                    raise
+                break
+            if sent == 0:
+                raise EOFError("the file is shorter than its structure says")
+            done += sent
     buffer = bytearray(min(CHUNK, max(count - done, 0)))
     while done < count:
         view = memoryview(buffer)[: min(len(buffer), count - done)]
