@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol, TypeVar
 
 from sanitize.detect import vocab
 from sanitize.detect.clients import fold
@@ -669,19 +670,8 @@ def _listed_places(text: str, entities: list[Entity], language: str) -> list[tup
     Pamber Heath", "entre Sainte-Pazanne et Le Cellier, Orvault, Vallet et Mouzillon"): a
     list that the model reads as places at least as often as persons, or that follows a
     preposition of place."""
-    named = sorted(
-        (e for e in entities if e.label in ("PERSON", "LOCATION")), key=lambda e: e.start
-    )
-    groups: list[list[Entity]] = []
-    for entity in named:
-        previous = groups[-1][-1] if groups else None
-        glue = (
-            text[previous.end : entity.start] if previous and previous.end <= entity.start else None
-        )
-        if glue is not None and _LIST_GLUE.fullmatch(glue) and "\n" not in glue:
-            groups[-1].append(entity)
-        else:
-            groups.append([entity])
+    named = [e for e in entities if e.label in ("PERSON", "LOCATION")]
+    groups = _lists(text, named, _LIST_GLUE)
     found: list[tuple[int, int]] = []
     for group in groups:
         # A place the model names with ordinary words only ("Design et Classique", two
@@ -853,16 +843,38 @@ def _listed_members(text: str, persons: list[Hit]) -> set[Hit]:
     """Names listed with other names, by commas ("Adhérents : Marie Frère, Danièle Mottin,
     Marc Frère, …"): members of a list of private persons, whatever the fame of a surname
     that is also a word ("Frère")."""
-    ordered = sorted(persons, key=lambda h: h.start)
-    groups: list[list[Hit]] = []
-    for hit in ordered:
-        previous = groups[-1][-1] if groups else None
-        glue = text[previous.end : hit.start] if previous and previous.end <= hit.start else None
-        if glue is not None and re.fullmatch(r"\s*(?:,|;|\bet\b|\band\b)\s*", glue):
-            groups[-1].append(hit)
-        else:
-            groups.append([hit])
+    groups = _lists(text, persons, _MEMBER_GLUE)
     return {hit for group in groups if len(group) >= 3 for hit in group}
+
+
+_MEMBER_GLUE = re.compile(r"\s*(?:,|;|\bet\b|\band\b)\s*")
+
+
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+_S = TypeVar("_S", bound=_Span)
+
+
+def _lists(text: str, spans: list[_S], glue: re.Pattern[str]) -> list[list[_S]]:
+    """The spans in text order, grouped into lists: neighbours joined on one line by nothing
+    but what ``glue`` matches (commas, conjunctions)."""
+    groups: list[list[_S]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        previous = groups[-1][-1] if groups else None
+        between = (
+            text[previous.end : span.start] if previous and previous.end <= span.start else None
+        )
+        if between is not None and "\n" not in between and glue.fullmatch(between):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
 
 
 def _surnames_in_capitals(text: str, persons: list[Hit], language: str) -> list[Hit]:

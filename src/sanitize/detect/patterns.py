@@ -462,7 +462,7 @@ def _word_amounts(text: str, sentences: _Sentences, taken: _Taken) -> Iterator[H
             word = currency.group().strip().lower() if currency else ""
             if word in ("dollar", "pound", "euro", "buck") and number.value > 1:
                 continue  # "a million dollar question": an adjective, not an amount
-            if word == "livre" and fold_number(number.words) == ("un",):
+            if word == "livre" and [w.lower() for w in number.words] == ["un"]:
                 continue  # "un livre": a book; the currency is feminine ("une livre")
             after = currency.end() if currency else end
             if word.startswith("pound") and re.match(r"\s+of\s", text[after : after + 5]):
@@ -817,7 +817,3 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "URL": urls,
     "SECRET": secrets,
 }
-
-
-def fold_number(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(w.lower() for w in words)
