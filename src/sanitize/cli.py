@@ -26,7 +26,7 @@ from sanitize.options import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIME_LIMIT, Options
 from sanitize.registry import default_registry
 from sanitize.render import error_line, file_lines, render_json, summary_line
 from sanitize.report import FileReport, Report
-from sanitize.runner import run
+from sanitize.runner import reuse_memory, run
 from sanitize.walk import Target, collect
 
 FORMATS = ["text", "json", "github", "sarif"]
@@ -250,6 +250,10 @@ def _execute(command: str, paths: tuple[Path, ...], options: Options, **kwargs: 
     def execute(progress: Callable[[FileReport], None]) -> Report:
         if batch is not None:
             return run_batch(batch, progress)
+        # This process is ours: even one file reuses its freed buffers (a PDF's photos
+        # are read, cleaned and written one after another). The Python API leaves a
+        # caller's process as it is unless it runs a batch (see runner.reuse_memory).
+        reuse_memory()
         return run(command, targets, options, kwargs["jobs"], progress)
 
     lines: list[str] = []

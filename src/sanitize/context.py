@@ -44,7 +44,7 @@ PARSE_ERRORS: tuple[type[BaseException], ...] = (
     OverflowError,
     zipfile.BadZipFile,
     SyntaxError,  # lxml's XMLSyntaxError derives from it
-    NotImplementedError,  # a library meeting a feature it does not handle (unknown PDF filter)
+    NotImplementedError,  # a library meeting a feature it does not handle
 )
 # Files inside files inside files: deeper than this is hostile, not a real document.
 MAX_NESTING = 4

@@ -29,6 +29,7 @@ COMMANDS = ("clean", "check", "show")
 # Enough of a file's start to tell its kind as the whole file would (an ID3 tag before a
 # FLAC stream is looked through for 16 MiB).
 DETECT_HEAD = 16 * 1024**2 + 64 * 1024
+SHORT_HEAD = 64 * 1024
 
 
 def map_input(path: Path, options: Options, registry: Registry) -> tuple[MappedFile, str] | None:
@@ -49,9 +50,18 @@ def map_input(path: Path, options: Options, registry: Registry) -> tuple[MappedF
         return None
     if not path.is_file():
         return None
+    context = Context(options, registry)
     with path.open("rb") as handle:
-        head = handle.read(DETECT_HEAD)
-    kind = Context(options, registry).detect(head)
+        # Most files say what they are in their first bytes: one whose kind is parsed
+        # whole (a PDF, a photo) is read once, below, not also 16 MiB here. Only a start
+        # that names no such kind (an ID3 tag before FLAC, an unknown start) reads on.
+        head = handle.read(SHORT_HEAD)
+        kind = context.detect(head)
+        cleaner = registry.for_kind(kind) if kind != "text" else None
+        if cleaner is not None and not cleaner.streams:
+            return None
+        head += handle.read(DETECT_HEAD - len(head))
+    kind = context.detect(head)
     cleaner = registry.for_kind(kind) if kind != "text" else None
     if cleaner is None or not cleaner.streams:
         return None

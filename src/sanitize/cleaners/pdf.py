@@ -12,7 +12,8 @@ from sanitize.errors import CorruptFileError, SanitizeError, VerificationError
 from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    import pikepdf
+    from pikepdf import Pdf
 
 
 class ImageResults:
@@ -42,8 +43,9 @@ class ImageResults:
 
 
 class PdfFile(ParsedFile):
-    """The document is read once; the listing walks that reader and the rewrite clones it.
-    Embedded photos go through the pipeline's nested cleaning, once each."""
+    """The document is opened once; the listing walks it, and the rewrite edits a copy
+    opened from the same bytes (qpdf reads lazily: the copy costs the cross-reference
+    table). Embedded photos go through the pipeline's nested cleaning, once each."""
 
     def __init__(
         self, data: bytes, kind: str, context: Context, images: ImageResults | None = None
@@ -51,9 +53,21 @@ class PdfFile(ParsedFile):
         from sanitize.pdf.document import open_pdf
 
         super().__init__(data, kind, context)
-        self.reader: PdfReader
-        self.reader, self.open_notes = open_pdf(data)
+        self.pdf: Pdf
+        self.pdf, self.open_notes = open_pdf(data)
         self._images = ImageResults() if images is None else images
+        self._stored: dict[tuple[int, int], bytes] = {}
+
+    def stored(self, stream: pikepdf.Object) -> bytes:
+        """A stream's bytes as stored in this file, read once. The rewrite opens these same
+        bytes again: an object's number names the same stored bytes there."""
+        key = stream.objgen
+        found = self._stored.get(key)
+        if found is None:
+            found = bytes(stream.read_raw_bytes())
+            if key != (0, 0):
+                self._stored[key] = found
+        return found
 
     def _image(self, data: bytes) -> Nested | SanitizeError:
         found = self._images.get(data)
@@ -74,7 +88,8 @@ class PdfFile(ParsedFile):
             self._images.put(cleaned, Nested(nested.kind, cleaned, True))
         return nested
 
-    def _image_items(self, data: bytes) -> list[MetadataItem]:
+    def _image_items(self, image: pikepdf.Object) -> list[MetadataItem]:
+        data = self.stored(image)
         nested = self._image(data)
         if isinstance(nested, SanitizeError):
             return [MetadataItem("JPEG", "UnreadableImage", f"<{len(data)} bytes>")]
@@ -90,23 +105,22 @@ class PdfFile(ParsedFile):
         from sanitize.pdf.findings import catalog_items, object_items, page_items
 
         return [
-            *catalog_items(self.reader, self.options),
-            *page_items(self.reader, self.options),
-            *object_items(self.reader, self._image_items),
+            *catalog_items(self.pdf, self.data, self.options),
+            *page_items(self.pdf, self.options),
+            *object_items(self.pdf, self._image_items),
         ]
 
     def clean(self) -> CleanResult:
-        from sanitize.pdf.document import open_pdf
         from sanitize.pdf.rewrite import rewrite
 
         options = self.options
-        output, rewrite_notes = rewrite(self.reader, options, self._clean_image)
+        output, rewrite_notes = rewrite(self.data, options, self._clean_image, self.stored)
         notes = [*self.open_notes, *rewrite_notes]
         if options.flatten == "raster":
             from sanitize.pdf.raster import rasterize
 
             pixels = rasterize(output, options.dpi)
-            output, _ = rewrite(open_pdf(pixels)[0], options, self._clean_image)
+            output, _ = rewrite(pixels, options, self._clean_image, _read_stored)
             notes.append(
                 f"pages rendered as images at {options.dpi} dpi: text is no longer selectable"
             )
@@ -121,13 +135,12 @@ class PdfFile(ParsedFile):
 
         if not isinstance(cleaned, PdfFile):
             raise VerificationError("cleaned file is no longer a PDF")
-        before, after = self.reader.pages, cleaned.reader.pages
+        before, after = self.pdf.pages, cleaned.pdf.pages
         if len(before) != len(after):
             raise VerificationError("PDF page count changed during cleaning")
         rasterized = self.options.flatten is not None
-        same_content = not rasterized and not hidden_groups(self.reader.root_object)
+        same_content = not rasterized and not hidden_groups(self.pdf.Root)
         for number, (a, b) in enumerate(zip(before, after, strict=True), start=1):
-            # pypdf writes numbers to 6 decimals: 595.303937007874 comes back as 595.303937.
             moved = any(
                 abs(float(x) - float(y)) > 0.01
                 for x, y in zip(a.mediabox, b.mediabox, strict=False)
@@ -135,18 +148,24 @@ class PdfFile(ParsedFile):
             if not rasterized and moved:
                 raise VerificationError(f"PDF page {number} changed size during cleaning")
             if same_content:
-                compare_page(number, a, b, self._clean_image)
+                compare_page(
+                    number, (a.obj, self.stored), (b.obj, cleaned.stored), self._clean_image
+                )
 
     def text_parts(self) -> list[TextPart]:
-        parts = []
-        for number, page in enumerate(self.reader.pages, start=1):
-            try:
-                text = page.extract_text() or ""
-            except Exception as exc:  # a page pypdf cannot read is reported, not skipped
-                raise CorruptFileError(f"cannot read the text of page {number}: {exc}") from exc
-            if text.strip():
-                parts.append(TextPart(f"page {number}", text))
-        return parts
+        """The text of each page as PDFium (Chromium's PDF engine) extracts it: qpdf reads
+        structure, not text. Loaded only when the text is scanned."""
+        from sanitize.pdf.text import page_texts
+
+        return [
+            TextPart(f"page {number}", text)
+            for number, text in enumerate(page_texts(self.data, len(self.pdf.pages)), start=1)
+            if text.strip()
+        ]
+
+
+def _read_stored(stream: pikepdf.Object) -> bytes:
+    return bytes(stream.read_raw_bytes())
 
 
 class PdfCleaner(Cleaner):
@@ -162,9 +181,9 @@ class PdfCleaner(Cleaner):
 
     @classmethod
     def malformed_errors(cls) -> tuple[type[BaseException], ...]:
-        from pypdf.errors import PyPdfError
+        from sanitize.pdf.document import MALFORMED_ERRORS
 
-        return (PyPdfError,)
+        return MALFORMED_ERRORS
 
     def open(self, data: bytes, kind: str, context: Context) -> PdfFile:
         images = self._images.get(context)

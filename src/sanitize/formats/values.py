@@ -6,6 +6,9 @@ MAX_VALUE_LENGTH = 200
 
 
 def short_text(value: str, limit: int = MAX_VALUE_LENGTH) -> str:
+    # Lone surrogates (bytes a parser could not decode, kept by surrogateescape) cannot be
+    # printed or written as UTF-8: they are shown as "?".
+    value = value.encode("utf-8", "replace").decode("utf-8")
     text = " ".join(value.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

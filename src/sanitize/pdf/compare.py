@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pypdf import PageObject
-from pypdf.generic import StreamObject
+import pikepdf
+from pikepdf import Stream
 
 from sanitize.errors import VerificationError
-from sanitize.pdf.document import as_dict, as_list, resolve
+from sanitize.pdf.document import as_dict, as_list, text
 from sanitize.pdf.findings import is_dct
 
 # The bytes an embedded JPEG must have in the output, given its bytes in the input.
 JpegExpected = Callable[[bytes], bytes]
 
 
-def content_pieces(page: PageObject) -> list[bytes]:
+def content_pieces(page: pikepdf.Object) -> list[bytes]:
     """The stored bytes of each content stream of a page, in drawing order."""
-    contents = resolve(page.get("/Contents"))
-    streams = [resolve(item) for item in as_list(contents)] if contents else []
-    if isinstance(contents, StreamObject):
-        streams = [contents]
-    return [stream._data for stream in streams if isinstance(stream, StreamObject)]
+    contents = page.get("/Contents")
+    streams = [contents] if isinstance(contents, Stream) else as_list(contents)
+    return [bytes(stream.read_raw_bytes()) for stream in streams if isinstance(stream, Stream)]
 
 
 def _contains_run(whole: list[bytes], run: list[bytes]) -> bool:
@@ -31,27 +29,32 @@ def _contains_run(whole: list[bytes], run: list[bytes]) -> bool:
     return any(whole[start : start + width] == run for start in range(len(whole) - width + 1))
 
 
-def _images(page: PageObject) -> dict[str, StreamObject]:
+def _images(page: pikepdf.Object) -> dict[str, pikepdf.Object]:
     resources = as_dict(page.get("/Resources"))
     xobjects = as_dict(resources.get("/XObject")) if resources is not None else None
-    found = {}
-    for name, ref in (xobjects or {}).items():
-        xobject = resolve(ref)
-        if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Image":
+    found: dict[str, pikepdf.Object] = {}
+    for name, xobject in xobjects.items() if xobjects is not None else []:
+        if isinstance(xobject, Stream) and text(xobject.get("/Subtype")) == "/Image":
             found[name] = xobject
     return found
 
 
+# A page, and how its file reads a stream's stored bytes (each file keeps what it read).
+PageSide = tuple[pikepdf.Object, Callable[[pikepdf.Object], bytes]]
+
+
 def compare_page(
-    number: int, before: PageObject, after: PageObject, jpeg_expected: JpegExpected
+    number: int, before: PageSide, after: PageSide, jpeg_expected: JpegExpected
 ) -> None:
     """Raise unless ``after`` still draws every content stream of ``before``, unchanged and
     in order (a flattened form only adds streams around them), and holds each of its
     images with the same bytes (a JPEG: the bytes its own cleaning verified)."""
-    if not _contains_run(content_pieces(after), content_pieces(before)):
+    (page_before, read_before), (page_after, read_after) = before, after
+    if not _contains_run(content_pieces(page_after), content_pieces(page_before)):
         raise VerificationError(f"the content of PDF page {number} changed during cleaning")
-    kept = _images(after)
-    for name, image in _images(before).items():
-        expected = jpeg_expected(image._data) if is_dct(image) else image._data
-        if name not in kept or kept[name]._data != expected:
+    kept = _images(page_after)
+    for name, image in _images(page_before).items():
+        data = read_before(image)
+        expected = jpeg_expected(data) if is_dct(image) else data
+        if name not in kept or read_after(kept[name]) != expected:
             raise VerificationError(f"image {name} of PDF page {number} changed during cleaning")

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, PdfObject, StreamObject
+import pikepdf
+from pikepdf import Pdf, Stream
 
+from sanitize.errors import SanitizeError
 from sanitize.formats.values import short_text
 from sanitize.options import Options
-from sanitize.pdf.document import as_dict, as_list, name_tree_leaves, resolve, text, walk_objects
+from sanitize.pdf.document import (
+    as_dict,
+    as_list,
+    decoded,
+    filters,
+    name_tree_leaves,
+    number,
+    text,
+    walk_objects,
+)
 from sanitize.pdf.layers import hidden_groups, layer_groups
 from sanitize.report import MetadataItem
 
 
-def is_dct(stream: StreamObject) -> bool:
+def is_dct(stream: pikepdf.Object) -> bool:
     """A JPEG image stream (DCTDecode is its only filter)."""
-    filters = stream.get("/Filter")
-    return text(filters) == "/DCTDecode" or [text(f) for f in as_list(filters)] == ["/DCTDecode"]
+    return filters(stream) == ["/DCTDecode"]
+
+
+def is_jpeg_image(obj: pikepdf.Object) -> bool:
+    return isinstance(obj, Stream) and text(obj.get("/Subtype")) == "/Image" and is_dct(obj)
 
 
 GENERIC_LAYER_NAME = re.compile(r"^Layer \d+$")
@@ -36,6 +48,12 @@ RUNNING_ACTIONS = {
     "/Movie",
     "/RichMediaExecute",
 }
+# The trailer keeps only what qpdf writes itself (a cross-reference stream's dictionary
+# serves as the trailer of files that have one); anything else there is private data.
+TRAILER_KEYS_KEPT = {
+    *("/Root", "/Info", "/ID", "/Size", "/Encrypt", "/Prev", "/XRefStm"),
+    *("/Type", "/W", "/Index", "/Length", "/Filter", "/DecodeParms", "/DL"),
+}
 CATALOG_KEYS_REMOVED = {
     "/Threads": "ArticleThreads",
     "/Collection": "Portfolio",
@@ -46,11 +64,11 @@ CATALOG_KEYS_REMOVED = {
 }
 
 
-def is_running_action(action: DictionaryObject | None) -> bool:
+def is_running_action(action: pikepdf.Object | None) -> bool:
     return action is not None and text(action.get("/S")) in RUNNING_ACTIONS
 
 
-def is_kept_link(annotation: DictionaryObject) -> bool:
+def is_kept_link(annotation: pikepdf.Object) -> bool:
     return text(annotation.get("/Subtype")) == "/Link" and not is_running_action(
         as_dict(annotation.get("/A"))
     )
@@ -63,7 +81,7 @@ LINK_KEYS_REMOVED = ("/T", "/M", "/NM", "/Popup")
 MEDIA_ANNOTATIONS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia"}
 
 
-def is_kept_annotation(annotation: DictionaryObject, options: Options) -> bool:
+def is_kept_annotation(annotation: pikepdf.Object, options: Options) -> bool:
     """Comments, highlights, stamps... kept on request (links are decided apart)."""
     subtype = text(annotation.get("/Subtype"))
     return (
@@ -73,27 +91,32 @@ def is_kept_annotation(annotation: DictionaryObject, options: Options) -> bool:
     )
 
 
-def is_kept_widget(annotation: DictionaryObject, options: Options) -> bool:
+def is_kept_widget(annotation: pikepdf.Object, options: Options) -> bool:
     """A form field's widget, kept with --keep-forms (its value and actions go)."""
     return options.keep_forms and text(annotation.get("/Subtype")) == "/Widget"
 
 
-def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
+def catalog_items(pdf: Pdf, data: bytes, options: Options) -> list[MetadataItem]:
     items: list[MetadataItem] = []
-    info = as_dict(reader.trailer.get("/Info"))
-    for key, value in (info or {}).items():
-        items.append(MetadataItem("PDF:Info", key.lstrip("/"), short_text(text(value))))
-    catalog = reader.root_object
-    names = as_dict(catalog.get("/Names")) or DictionaryObject()
+    info = as_dict(pdf.trailer.get("/Info"))
+    for key, value in info.items() if info is not None else []:
+        items.append(
+            MetadataItem("PDF:Info", short_text(key.lstrip("/"), 60), short_text(text(value)))
+        )
+    for key in list(pdf.trailer.keys()):
+        if key not in TRAILER_KEYS_KEPT:
+            items.append(MetadataItem("PDF:Trailer", short_text(key.lstrip("/"), 60), "present"))
+    catalog = pdf.Root
+    names = as_dict(catalog.get("/Names")) or pikepdf.Dictionary()
     for name, action in name_tree_leaves(names.get("/JavaScript")):
         action_dict = as_dict(action)
-        script = text(action_dict.get("/JS")) if action_dict else ""
+        script = text(action_dict.get("/JS")) if action_dict is not None else ""
         items.append(MetadataItem("PDF:JavaScript", name or "script", short_text(script, 80)))
     for name, spec in name_tree_leaves(names.get("/EmbeddedFiles")):
         items.append(MetadataItem("PDF:EmbeddedFiles", "EmbeddedFile", name or _file_name(spec)))
-    for key in names:
+    for key in list(names.keys()):
         if key not in ("/Dests", "/JavaScript", "/EmbeddedFiles"):
-            items.append(MetadataItem("PDF:Names", key.lstrip("/"), "name tree"))
+            items.append(MetadataItem("PDF:Names", short_text(key.lstrip("/"), 60), "name tree"))
     open_action = as_dict(catalog.get("/OpenAction"))
     if open_action is not None and is_running_action(open_action):
         items.append(MetadataItem("PDF:Catalog", "OpenAction", text(open_action.get("/S"))))
@@ -106,9 +129,7 @@ def catalog_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
     if not options.keep_bookmarks:
         items.extend(_outline_items(catalog))
     items.extend(_layer_items(catalog))
-    stream = reader.stream
-    assert isinstance(stream, io.BytesIO)  # open_pdf reads from memory
-    updates = earlier_revisions(stream.getvalue())
+    updates = earlier_revisions(data)
     if updates:
         items.append(MetadataItem("PDF:Revisions", "EarlierRevisions", f"{updates} update(s)"))
     return items
@@ -134,14 +155,14 @@ def earlier_revisions(data: bytes) -> int:
     return max(data.count(b"%%EOF") - 1, 1)
 
 
-def _file_name(spec: PdfObject) -> str:
+def _file_name(spec: object) -> str:
     spec_dict = as_dict(spec)
     if spec_dict is None:
         return "attachment"
     return text(spec_dict.get("/UF") or spec_dict.get("/F")) or "attachment"
 
 
-def _form_items(form: DictionaryObject, options: Options) -> list[MetadataItem]:
+def _form_items(form: pikepdf.Object, options: Options) -> list[MetadataItem]:
     items = []
     stack = [(field, "") for field in as_list(form.get("/Fields"))]
     seen = 0
@@ -166,17 +187,23 @@ def _form_items(form: DictionaryObject, options: Options) -> list[MetadataItem]:
     return items
 
 
-def _outline_items(catalog: DictionaryObject) -> list[MetadataItem]:
+def _outline_items(catalog: pikepdf.Object) -> list[MetadataItem]:
     items = []
     outlines = as_dict(catalog.get("/Outlines"))
-    node = as_dict(outlines.get("/First")) if outlines else None
-    stack: list[DictionaryObject | None] = [node] if node is not None else []
-    seen: set[int] = set()
-    while stack and len(seen) < 10_000:
+    node = as_dict(outlines.get("/First")) if outlines is not None else None
+    stack: list[pikepdf.Object | None] = [node] if node is not None else []
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack and visited < 10_000:
         entry = stack.pop()
-        if entry is None or id(entry) in seen:
+        if entry is None:
             continue
-        seen.add(id(entry))
+        visited += 1
+        key = number(entry)
+        if key is not None:  # a loop of /Next references is listed once
+            if key in seen:
+                continue
+            seen.add(key)
         items.append(MetadataItem("PDF:Outline", "Bookmark", short_text(text(entry.get("/Title")))))
         stack.append(as_dict(entry.get("/Next")))
         stack.append(as_dict(entry.get("/First")))
@@ -185,12 +212,12 @@ def _outline_items(catalog: DictionaryObject) -> list[MetadataItem]:
     return items
 
 
-def _layer_items(catalog: DictionaryObject) -> list[MetadataItem]:
+def _layer_items(catalog: pikepdf.Object) -> list[MetadataItem]:
     items = []
     hidden = hidden_groups(catalog)
-    for number, group in layer_groups(catalog):
+    for key, group in layer_groups(catalog):
         name = text(group.get("/Name"))
-        if number in hidden:
+        if key in hidden:
             items.append(MetadataItem("PDF:Layers", "HiddenLayer", short_text(name)))
         elif not GENERIC_LAYER_NAME.match(name):
             items.append(MetadataItem("PDF:Layers", "LayerName", short_text(name)))
@@ -202,10 +229,11 @@ def _layer_items(catalog: DictionaryObject) -> list[MetadataItem]:
     return items
 
 
-def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
+def page_items(pdf: Pdf, options: Options) -> list[MetadataItem]:
     items: list[MetadataItem] = []
-    for number, page in enumerate(reader.pages, start=1):
-        where = f"PDF:Page{number}"
+    for index, each in enumerate(pdf.pages, start=1):
+        page = each.obj
+        where = f"PDF:Page{index}"
         if "/Thumb" in page:
             items.append(MetadataItem(where, "Thumbnail", "page thumbnail image"))
         if "/AA" in page:
@@ -214,7 +242,7 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
             annotation = as_dict(annotation_ref)
             if annotation is None:
                 continue
-            subtype = text(annotation.get("/Subtype")).lstrip("/") or "Unknown"
+            subtype = short_text(text(annotation.get("/Subtype")).lstrip("/"), 60) or "Unknown"
             if is_kept_link(annotation):
                 for key in LINK_KEYS_REMOVED:
                     if key in annotation:
@@ -239,31 +267,36 @@ def page_items(reader: PdfReader, options: Options) -> list[MetadataItem]:
 
 
 def object_items(
-    reader: PdfReader, jpeg_inspect: Callable[[bytes], list[MetadataItem]]
+    pdf: Pdf, jpeg_inspect: Callable[[pikepdf.Object], list[MetadataItem]]
 ) -> list[MetadataItem]:
     """Metadata hidden in any object: XMP streams, PieceInfo, dates, JPEG EXIF."""
     items: list[MetadataItem] = []
-    catalog = reader.root_object
-    for obj in walk_objects(reader.trailer.get("/Root")):
-        metadata = resolve(obj.get("/Metadata"))
-        if isinstance(metadata, StreamObject):
+    catalog = number(pdf.Root)
+    for obj in walk_objects(pdf.Root):
+        metadata = obj.get("/Metadata")
+        if isinstance(metadata, Stream):
             # lxml is loaded only for a PDF that carries an XMP packet.
             from sanitize.formats.xmp import xmp_properties
 
             try:
-                packet = metadata.get_data()
-            except Exception:
+                packet = decoded(metadata)
+            except (SanitizeError, pikepdf.PdfError):  # listed, and removed all the same
+                items.append(MetadataItem("XMP", "Packet", "unreadable XMP packet"))
                 packet = b""
-            location = "XMP" if obj is catalog else "XMP:Object"
+            location = "XMP" if number(obj) == catalog else "XMP:Object"
             items.extend(MetadataItem(location, f, v) for f, v in xmp_properties(packet))
         for key in ("/PieceInfo", "/LastModified"):
             if key in obj:
                 items.append(
-                    MetadataItem("PDF:Object", key.lstrip("/"), short_text(text(obj[key]), 60))
+                    MetadataItem(
+                        "PDF:Object",
+                        short_text(key.lstrip("/"), 60),
+                        short_text(text(obj[key]), 60),
+                    )
                 )
         if obj.get("/AA") is not None and obj.get("/Type") != "/Page":
             items.append(MetadataItem("PDF:Object", "AdditionalActions", "actions"))
-        if isinstance(obj, StreamObject) and text(obj.get("/Subtype")) == "/Image" and is_dct(obj):
-            for item in jpeg_inspect(obj._data):
+        if is_jpeg_image(obj):
+            for item in jpeg_inspect(obj):
                 items.append(MetadataItem(f"PDF:Image/{item.location}", item.field, item.value))
     return items

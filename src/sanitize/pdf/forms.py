@@ -2,60 +2,47 @@
 
 from __future__ import annotations
 
-import logging
+from decimal import Decimal
 
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-    StreamObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
 
-from sanitize.pdf.document import as_dict, as_list, resolve, text
+from sanitize.pdf.document import as_dict, as_list, number, text
 from sanitize.pdf.findings import is_running_action
 
 HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
+MAX_FIELDS = 100_000
 
 
-def _appearance(widget: DictionaryObject) -> StreamObject | None:
+def _appearance(widget: pikepdf.Object) -> pikepdf.Object | None:
     appearances = as_dict(widget.get("/AP"))
-    normal = resolve(appearances.get("/N")) if appearances else None
-    if isinstance(normal, StreamObject):
+    normal = appearances.get("/N") if appearances is not None else None
+    if isinstance(normal, Stream):
         return normal
-    if isinstance(normal, DictionaryObject):
-        state = text(widget.get("/AS"))
-        chosen = resolve(normal.get(state)) if state else None
-        return chosen if isinstance(chosen, StreamObject) else None
+    if isinstance(normal, Dictionary):
+        state = widget.get("/AS")  # the name itself as the key: it need not be UTF-8
+        chosen = normal.get(state) if isinstance(state, Name) else None
+        return chosen if isinstance(chosen, Stream) else None
     return None
 
 
-def _number(value: PdfObject) -> float:
-    """``float(value)``, typed: what float() accepts directly, or a reference whose target
-    has ``__float__`` (pypdf's IndirectObject forwards it); the same errors otherwise."""
-    if isinstance(value, IndirectObject):
-        target = value.get_object()
-        if not isinstance(target, (int, float)):
-            kind = type(target).__name__
-            raise AttributeError(f"'{kind}' object has no attribute '__float__'")
-        return float(target)
-    if not isinstance(value, (int, float, str, bytes)):
-        kind = type(value).__name__
-        raise TypeError(f"float() argument must be a string or a real number, not '{kind}'")
-    return float(value)
+def _numbers(value: object) -> list[float] | None:
+    """An array of numbers as floats; None when any member is not a number (a viewer
+    does not draw a widget whose rectangle it cannot read)."""
+    found = []
+    for item in as_list(value):
+        if isinstance(item, bool) or not isinstance(item, int | float | Decimal):
+            return None
+        found.append(float(item))
+    return found
 
 
-def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...] | None:
+def _placement(widget: pikepdf.Object, form: pikepdf.Object) -> tuple[float, ...] | None:
     """The matrix that maps the form's bounding box onto the widget's rectangle (PDF 12.5.5)."""
-    rect = [_number(v) for v in as_list(widget.get("/Rect"))]
-    bbox = [_number(v) for v in as_list(form.get("/BBox"))]
-    if len(rect) != 4 or len(bbox) != 4:
+    rect, bbox = _numbers(widget.get("/Rect")), _numbers(form.get("/BBox"))
+    matrix = _numbers(form.get("/Matrix")) or [1, 0, 0, 1, 0, 0]
+    if rect is None or bbox is None or len(rect) != 4 or len(bbox) != 4 or len(matrix) < 6:
         return None
-    matrix = [_number(v) for v in as_list(form.get("/Matrix"))] or [1, 0, 0, 1, 0, 0]
     a, b, c, d, e, f = matrix[:6]
     corners = [
         (x * a + y * c + e, x * b + y * d + f)
@@ -72,90 +59,116 @@ def _placement(widget: DictionaryObject, form: StreamObject) -> tuple[float, ...
     return (sx, 0.0, 0.0, sy, left - min(xs) * sx, bottom - min(ys) * sy)
 
 
-def _generate_missing_appearances(writer: PdfWriter, page: PageObject) -> None:
-    """Text and choice fields saved without appearances (NeedAppearances) get one."""
-    values = {}
-    for ref in as_list(page.get("/Annots")):
-        widget = as_dict(ref)
-        if widget is None or text(widget.get("/Subtype")) != "/Widget" or "/AP" in widget:
-            continue
-        field = as_dict(widget.get("/Parent")) if "/T" not in widget else widget
-        if field is not None and text(field.get("/FT")) in ("/Tx", "/Ch") and "/V" in field:
-            values[text(field.get("/T"))] = text(field.get("/V"))
-    if values:
-        previous = logging.getLogger("pypdf").level
-        try:
-            writer.update_page_form_field_values(page, values, auto_regenerate=False)
-        except Exception:  # a field pypdf cannot draw is reported by the caller
-            pass
-        finally:
-            logging.getLogger("pypdf").setLevel(previous)
+def _is_widget(annotation: object) -> bool:
+    found = as_dict(annotation)
+    return found is not None and text(found.get("/Subtype")) == "/Widget"
 
 
-def flatten_forms(writer: PdfWriter) -> tuple[int, int]:
+def _value_without_drawing(annotation: object) -> bool:
+    """A text or choice field's widget with a value and no appearance."""
+    widget = as_dict(annotation)
+    if widget is None or not _is_widget(widget) or "/AP" in widget:
+        return False
+    field = widget if "/T" in widget else as_dict(widget.get("/Parent"))
+    return field is not None and text(field.get("/FT")) in ("/Tx", "/Ch") and "/V" in field
+
+
+def _generate_missing_appearances(pdf: Pdf) -> None:
+    """Text and choice fields saved without a drawing of their value (NeedAppearances)
+    get one, as a viewer draws them on opening. qpdf draws every field when asked; the
+    drawings the file already had are put back, so only the missing ones are new."""
+    form = as_dict(pdf.Root.get("/AcroForm"))
+    widgets = [
+        widget
+        for page in pdf.pages
+        for widget in as_list(page.obj.get("/Annots"))
+        if isinstance(widget, pikepdf.Object) and _is_widget(widget)
+    ]
+    needed = [widget for widget in widgets if _value_without_drawing(widget)]
+    if form is None or not needed:
+        return
+    # qpdf draws every widget the pages and the form list: for the time of the call, they
+    # list only the widgets whose drawing is missing.
+    missing = {number(widget) for widget in needed}
+    listed = [(page.obj, page.obj.get("/Annots")) for page in pdf.pages]
+    for page, listing in listed:
+        if listing is not None:
+            page.Annots = Array([a for a in as_list(listing) if number(a) in missing])
+    fields = form.get("/Fields")
+    form.Fields = Array([w if "/T" in w else w.get("/Parent") for w in needed])
+    form.NeedAppearances = True
+    try:
+        pdf.generate_appearance_streams()
+    finally:
+        for page, listing in listed:
+            if listing is not None:
+                page.Annots = listing
+        if fields is None:
+            del form["/Fields"]
+        else:
+            form.Fields = fields
+
+
+def flatten_forms(pdf: Pdf) -> tuple[int, int]:
     """Draw visible widgets into page content; remove all widgets. Returns (drawn, dropped)."""
     drawn = dropped = 0
-    for page in writer.pages:
+    if any(_is_widget(a) for page in pdf.pages for a in as_list(page.obj.get("/Annots"))):
+        _generate_missing_appearances(pdf)
+    for each in pdf.pages:
+        page = each.obj
         annotations = as_list(page.get("/Annots"))
-        if not any(
-            text((as_dict(a) or DictionaryObject()).get("/Subtype")) == "/Widget"
-            for a in annotations
-        ):
+        if not any(_is_widget(a) for a in annotations):
             continue
-        _generate_missing_appearances(writer, page)
-        annotations = as_list(page.get("/Annots"))
         operations: list[bytes] = []
         resources = as_dict(page.get("/Resources"))
         if resources is None:
-            resources = DictionaryObject()
-            page[NameObject("/Resources")] = resources
+            resources = page.Resources = Dictionary()
         xobjects = as_dict(resources.get("/XObject"))
         if xobjects is None:
-            xobjects = DictionaryObject()
-            resources[NameObject("/XObject")] = xobjects
-        kept = ArrayObject()
-        for ref in annotations:
-            widget = as_dict(ref)
-            if widget is None or text(widget.get("/Subtype")) != "/Widget":
-                kept.append(ref)
+            xobjects = resources.XObject = Dictionary()
+        kept = Array()
+        for entry in annotations:
+            widget = as_dict(entry)
+            if widget is None:  # a number or a null among the annotations: nothing to keep
+                continue
+            if not _is_widget(widget):
+                kept.append(widget)
                 continue
             dropped += 1
-            if int(widget.get("/F", 0)) & HIDDEN_FLAGS:
+            flags = widget.get("/F", 0)
+            if isinstance(flags, int) and flags & HIDDEN_FLAGS:
                 continue
             form = _appearance(widget)
             matrix = _placement(widget, form) if form is not None else None
             if form is None or matrix is None:
                 continue
-            form[NameObject("/Type")] = NameObject("/XObject")
-            form[NameObject("/Subtype")] = NameObject("/Form")
-            name = NameObject(f"/SanitizeField{drawn}")
-            xobjects[name] = form.indirect_reference or writer._add_object(form)
+            form.Type = Name.XObject
+            form.Subtype = Name.Form
+            name = Name(f"/SanitizeField{drawn}")
+            xobjects[name] = form
             numbers = " ".join(f"{v:.6g}" for v in matrix)
             operations.append(f"q {numbers} cm {name} Do Q".encode())
             drawn += 1
         if operations:
-            _wrap_and_append(writer, page, b"\n".join(operations))
-        if kept:
-            page[NameObject("/Annots")] = kept
+            _wrap_and_append(pdf, page, b"\n".join(operations))
+        if len(kept):
+            page.Annots = kept
         else:
             del page["/Annots"]
-    writer.root_object.pop("/AcroForm", None)
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
     return drawn, dropped
 
 
-def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: bytes) -> None:
+def _wrap_and_append(pdf: Pdf, page: pikepdf.Object, operations: bytes) -> None:
     """Isolate the page's own graphics state (q ... Q) before drawing on top of it."""
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(b"\nQ\n" + operations + b"\n")
-    contents = resolve(page.get("/Contents"))
-    existing = (
-        list(contents)
-        if isinstance(contents, ArrayObject)
-        else ([page.raw_get("/Contents")] if "/Contents" in page else [])  # the reference
-    )
-    page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
+    contents = page.get("/Contents")
+    if isinstance(contents, Array):
+        existing = list(contents)
+    else:
+        existing = [] if contents is None else [contents]
+    page.Contents = Array(
+        [pdf.make_stream(b"q\n"), *existing, pdf.make_stream(b"\nQ\n" + operations + b"\n")]
     )
 
 
@@ -164,23 +177,18 @@ def _wrap_and_append(writer: PdfWriter, page: DictionaryObject, operations: byte
 VALUE_KEYS = ("/V", "/RV", "/I")
 
 
-def _blank_appearance(writer: PdfWriter, widget: DictionaryObject) -> IndirectObject:
-    rect = [_number(v) for v in as_list(widget.get("/Rect"))]
+def _blank_appearance(pdf: Pdf, widget: pikepdf.Object) -> pikepdf.Object:
+    rect = _numbers(widget.get("/Rect")) or []
     width = abs(rect[2] - rect[0]) if len(rect) == 4 else 0.0
     height = abs(rect[3] - rect[1]) if len(rect) == 4 else 0.0
-    blank = DecodedStreamObject()
-    blank.set_data(b"")
-    blank[NameObject("/Type")] = NameObject("/XObject")
-    blank[NameObject("/Subtype")] = NameObject("/Form")
-    blank[NameObject("/BBox")] = ArrayObject(
-        [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
+    return pdf.make_stream(
+        b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, width, height])
     )
-    return writer._add_object(blank)
 
 
-def _field_type(field: DictionaryObject) -> str:
+def _field_type(field: pikepdf.Object) -> str:
     """A field's type, inherited from its parents when the widget does not say."""
-    node: DictionaryObject | None = field
+    node: pikepdf.Object | None = field
     for _ in range(32):
         if node is None:
             break
@@ -190,33 +198,34 @@ def _field_type(field: DictionaryObject) -> str:
     return ""
 
 
-def _fields(writer: PdfWriter) -> list[DictionaryObject]:
+def _fields(pdf: Pdf) -> list[pikepdf.Object]:
     """Every field and widget: the form's tree, and the widgets the pages list."""
-    found: list[DictionaryObject] = []
-    seen: set[int] = set()
-    form = as_dict(writer.root_object.get("/AcroForm"))
+    found: list[pikepdf.Object] = []
+    seen: set[tuple[int, int]] = set()
+    form = as_dict(pdf.Root.get("/AcroForm"))
     stack = list(as_list(form.get("/Fields"))) if form is not None else []
-    for page in writer.pages:
-        for annotation in as_list(page.get("/Annots")):
-            widget = as_dict(annotation)
-            if widget is not None and text(widget.get("/Subtype")) == "/Widget":
-                stack.append(annotation)
-    while stack and len(found) < 100_000:
+    for page in pdf.pages:
+        stack.extend(a for a in as_list(page.obj.get("/Annots")) if _is_widget(a))
+    while stack and len(found) < MAX_FIELDS:
         node = as_dict(stack.pop())
-        if node is None or id(node) in seen:
+        if node is None:
             continue
-        seen.add(id(node))
+        key = number(node)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
         found.append(node)
         stack.extend(as_list(node.get("/Kids")))
     return found
 
 
-def clear_forms(writer: PdfWriter) -> int:
+def clear_forms(pdf: Pdf) -> int:
     """Keep the form fillable, empty: values removed, widgets drawn empty (checkboxes and
     radio buttons off), the XFA form (which carries its own copy of the data) removed.
     Returns how many values were cleared."""
     cleared = 0
-    for node in _fields(writer):
+    for node in _fields(pdf):
         for key in VALUE_KEYS:
             if key in node:
                 del node[key]
@@ -228,16 +237,14 @@ def clear_forms(writer: PdfWriter) -> int:
         kind = _field_type(node)
         appearances = as_dict(node.get("/AP"))
         if kind == "/Btn":
-            normal = as_dict(appearances.get("/N")) if appearances else None
+            normal = as_dict(appearances.get("/N")) if appearances is not None else None
             if normal is not None and "/Off" in normal:
-                node[NameObject("/AS")] = NameObject("/Off")
+                node.AS = Name.Off
             elif "/AS" in node:
                 del node["/AS"]
         elif appearances is not None:
-            node[NameObject("/AP")] = DictionaryObject(
-                {NameObject("/N"): _blank_appearance(writer, node)}
-            )
-    form = as_dict(writer.root_object.get("/AcroForm"))
-    if form is not None:
-        form.pop("/XFA", None)
+            node.AP = Dictionary(N=_blank_appearance(pdf, node))
+    form = as_dict(pdf.Root.get("/AcroForm"))
+    if form is not None and "/XFA" in form:
+        del form["/XFA"]
     return cleared

@@ -2,64 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
+import pikepdf
+from pikepdf import Array, Dictionary, Pdf, Stream, String
 
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ContentStream,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-    StreamObject,
-    TextStringObject,
-)
-
-from sanitize.pdf.document import as_dict, as_list, text
+from sanitize.pdf.document import as_dict, as_list, decoded, number, remove, text
 
 MAX_FORM_DEPTH = 8
-# One content-stream operation, (operands, operator), as pypdf types ContentStream.operations.
-Operation = tuple[Any, bytes]
+# One content-stream operation as qpdf parses it: an instruction, or an inline image.
+Operation = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
+ObjGen = tuple[int, int]
 
 
-def _ref_id(obj: object) -> int | None:
-    return obj.idnum if isinstance(obj, IndirectObject) else None
-
-
-def layer_groups(catalog: DictionaryObject) -> list[tuple[int, DictionaryObject]]:
+def layer_groups(catalog: pikepdf.Object) -> list[tuple[ObjGen, pikepdf.Object]]:
     properties = as_dict(catalog.get("/OCProperties"))
     groups = []
-    for ref in as_list(properties.get("/OCGs")) if properties else []:
+    for ref in as_list(properties.get("/OCGs")) if properties is not None else []:
         group = as_dict(ref)
-        number = _ref_id(ref)
-        if group is not None and number is not None:
-            groups.append((number, group))
+        key = number(ref)
+        if group is not None and key is not None:
+            groups.append((key, group))
     return groups
 
 
-def hidden_groups(catalog: DictionaryObject) -> set[int]:
+def hidden_groups(catalog: pikepdf.Object) -> set[ObjGen]:
     properties = as_dict(catalog.get("/OCProperties"))
     if properties is None:
         return set()
-    default = as_dict(properties.get("/D")) or DictionaryObject()
-    every = {number for number, _ in layer_groups(catalog)}
+    default = as_dict(properties.get("/D")) or Dictionary()
+    every = {key for key, _ in layer_groups(catalog)}
     if text(default.get("/BaseState")) == "/OFF":
-        shown = {_ref_id(ref) for ref in as_list(default.get("/ON"))}
+        shown = {number(ref) for ref in as_list(default.get("/ON"))}
         return every - shown
-    return {n for n in (_ref_id(ref) for ref in as_list(default.get("/OFF"))) if n is not None}
+    return {n for n in (number(ref) for ref in as_list(default.get("/OFF"))) if n is not None}
 
 
-def _is_hidden(ref: PdfObject | None, hidden: set[int]) -> bool:
+def _is_hidden(ref: object, hidden: set[ObjGen]) -> bool:
     """An OCG, or a membership dictionary all of whose groups are hidden."""
-    number = _ref_id(ref)
-    if number in hidden:
+    if number(ref) in hidden:
         return True
     membership = as_dict(ref)
     if membership is None or text(membership.get("/Type")) != "/OCMD":
         return False
     members = membership.get("/OCGs")
-    ids = [_ref_id(m) for m in as_list(members)] or [_ref_id(members)]
+    ids = [number(m) for m in as_list(members)] or [number(members)]
     return bool(ids) and all(i in hidden for i in ids)
 
 
@@ -68,7 +53,8 @@ def _filter_operations(
 ) -> list[Operation]:
     kept: list[Operation] = []
     depth_skipping, depth = 0, 0
-    for operands, operator in operations:
+    for operation in operations:
+        operands, operator = operation.operands, str(operation.operator).encode()
         if depth_skipping:
             if operator in (b"BDC", b"BMC"):
                 depth += 1
@@ -80,93 +66,91 @@ def _filter_operations(
         if (
             operator == b"BDC"
             and len(operands) == 2
-            and operands[0] == "/OC"
-            and str(operands[1]) in hidden_names
+            and text(operands[0]) == "/OC"
+            and text(operands[1]) in hidden_names
         ):
             depth_skipping, depth = 1, 1
             continue
-        if operator == b"Do" and operands and str(operands[0]) in hidden_xobjects:
+        if operator == b"Do" and operands and text(operands[0]) in hidden_xobjects:
             continue
-        kept.append((operands, operator))
+        kept.append(operation)
     return kept
 
 
+def _drawing(owner: pikepdf.Object) -> list[Operation]:
+    """The operations of a page (all its content streams) or of a form XObject, each
+    stream's size checked before qpdf decodes it."""
+    contents = owner.get("/Contents") if not isinstance(owner, Stream) else owner
+    for stream in [contents] if isinstance(contents, Stream) else as_list(contents):
+        if isinstance(stream, Stream):
+            decoded(stream)
+    return list(pikepdf.parse_content_stream(owner))
+
+
 def _strip_stream(
-    writer: PdfWriter, owner: DictionaryObject, hidden: set[int], depth: int, is_page: bool
+    pdf: Pdf, owner: pikepdf.Object, hidden: set[ObjGen], depth: int, is_page: bool
 ) -> int:
-    resources = as_dict(owner.get("/Resources")) or DictionaryObject()
-    properties = as_dict(resources.get("/Properties")) or DictionaryObject()
-    xobjects = as_dict(resources.get("/XObject")) or DictionaryObject()
+    resources = as_dict(owner.get("/Resources")) or Dictionary()
+    properties = as_dict(resources.get("/Properties")) or Dictionary()
+    xobjects = as_dict(resources.get("/XObject")) or Dictionary()
     hidden_names = {name for name, ref in properties.items() if _is_hidden(ref, hidden)}
     hidden_xobjects = set()
     removed = 0
-    for name, ref in xobjects.items():
-        xobject = as_dict(ref)
-        if xobject is None:
+    for name, xobject in xobjects.items():
+        if as_dict(xobject) is None:
             continue
-        if "/OC" in xobject and _is_hidden(xobject["/OC"], hidden):
+        if "/OC" in xobject and _is_hidden(xobject.get("/OC"), hidden):
             hidden_xobjects.add(name)
         elif text(xobject.get("/Subtype")) == "/Form" and depth < MAX_FORM_DEPTH:
-            removed += _strip_stream(writer, xobject, hidden, depth + 1, is_page=False)
+            removed += _strip_stream(pdf, xobject, hidden, depth + 1, is_page=False)
     if not hidden_names and not hidden_xobjects:
         return removed
-    page: PageObject | None = None
-    if is_page:
-        assert isinstance(owner, PageObject)  # is_page: one of writer.pages
-        page = owner
-        contents = page.get_contents()
-        if contents is None:
-            return removed
-        stream = ContentStream(contents, writer)
-    else:
-        stream = ContentStream(owner, writer)
-    before = len(stream.operations)
-    stream.operations = _filter_operations(stream.operations, hidden_names, hidden_xobjects)
-    removed += before - len(stream.operations)
+    if is_page and owner.get("/Contents") is None:
+        return removed
+    operations = _drawing(owner)
+    kept = _filter_operations(operations, hidden_names, hidden_xobjects)
+    removed += len(operations) - len(kept)
     # The resource entries go too, so nothing refers to the hidden groups any more.
     for name in hidden_names:
-        del properties[name]
+        remove(properties, name)
     for name in hidden_xobjects:
-        del xobjects[name]
-    if page is not None:
-        page.replace_contents(stream)
+        remove(xobjects, name)
+    drawing = pikepdf.unparse_content_stream(kept)
+    if is_page:
+        owner.Contents = pdf.make_stream(drawing)
     else:
-        assert isinstance(owner, StreamObject)
-        owner.set_data(stream.get_data())
+        owner.write(drawing)
     return removed
 
 
-def remove_hidden_layers(writer: PdfWriter) -> tuple[int, int]:
+def remove_hidden_layers(pdf: Pdf) -> tuple[int, int]:
     """Cut hidden-layer content, drop hidden layers, rename the rest. Returns counts."""
-    catalog = writer.root_object
+    catalog = pdf.Root
     properties = as_dict(catalog.get("/OCProperties"))
     if properties is None:
         return 0, 0
     hidden = hidden_groups(catalog)
     removed_operations = 0
     if hidden:
-        for page in writer.pages:
-            removed_operations += _strip_stream(writer, page, hidden, 0, is_page=True)
+        for each in pdf.pages:
+            page = each.obj
+            removed_operations += _strip_stream(pdf, page, hidden, 0, is_page=True)
             annotations = as_list(page.get("/Annots"))
             kept = [
                 a
                 for a in annotations
-                if not _is_hidden((as_dict(a) or DictionaryObject()).get("/OC"), hidden)
+                if not _is_hidden((as_dict(a) or Dictionary()).get("/OC"), hidden)
             ]
             if len(kept) != len(annotations):
-                page[NameObject("/Annots")] = ArrayObject(kept)
+                page.Annots = Array(kept)
     visible = [(n, g) for n, g in layer_groups(catalog) if n not in hidden]
     for index, (_, group) in enumerate(visible, start=1):
-        group[NameObject("/Name")] = TextStringObject(f"Layer {index}")
-        for key in ("/Usage",):
-            group.pop(key, None)
-    refs = ArrayObject(
-        ref for ref in as_list(properties.get("/OCGs")) if _ref_id(ref) not in hidden
-    )
-    properties[NameObject("/OCGs")] = refs
-    default = DictionaryObject(
-        {NameObject("/Order"): ArrayObject(refs), NameObject("/OFF"): ArrayObject()}
-    )
-    properties[NameObject("/D")] = default
-    properties.pop("/Configs", None)
+        group.Name = String(f"Layer {index}")
+        if "/Usage" in group:
+            del group["/Usage"]
+    refs = Array([ref for ref in as_list(properties.get("/OCGs")) if number(ref) not in hidden])
+    properties.OCGs = refs
+    properties.D = Dictionary(Order=Array(list(refs)), OFF=Array())
+    if "/Configs" in properties:
+        del properties["/Configs"]
     return len(hidden), removed_operations
