@@ -13,11 +13,9 @@ from __future__ import annotations
 import argparse
 import io
 import shutil
-import statistics
 import sys
-from collections.abc import Callable
 
-from common import WORK, fresh, report, require, time_command
+from common import WORK, fresh, interleaved, report, require
 
 import dirty
 import dirty_pdf
@@ -35,19 +33,6 @@ def twenty_page_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def interleaved(commands: list[tuple[list[str], Callable[[], None]]], repeat: int) -> list[float]:
-    """The median time of each command, run in turn (one of each, ``repeat`` times): on a
-    shared machine a change of load then weighs on every command alike, not on one. One
-    untimed round first: the first run compiles the bytecode that an install ships."""
-    for argv, reset in commands:
-        time_command(argv, reset, 1)
-    times: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for index, (argv, reset) in enumerate(commands):
-            times[index].append(time_command(argv, reset, 1))
-    return [statistics.median(each) for each in times]
 
 
 def main() -> None:

@@ -104,3 +104,16 @@ def measure_peak(command: list[str]) -> dict[str, float]:
     if result["code"] != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result['err']}")
     return result  # type: ignore[no-any-return]
+
+
+def interleaved(commands: list[tuple[list[str], Callable[[], None]]], repeat: int) -> list[float]:
+    """The median time of each command, run in turn (one of each, ``repeat`` times): on a
+    shared machine a change of load then weighs on every command alike, not on one. One
+    untimed round first: the first run compiles the bytecode that an install ships."""
+    for argv, reset in commands:
+        time_command(argv, reset, 1)
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for index, (argv, reset) in enumerate(commands):
+            times[index].append(time_command(argv, reset, 1))
+    return [statistics.median(each) for each in times]
