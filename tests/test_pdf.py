@@ -696,3 +696,95 @@ def test_page_text_is_scanned_page_by_page(tmp_path: Path) -> None:
         pdf.save(source)
     report = inspect_file(source)
     assert {(f.type, f.where) for f in report.findings} == {("EMAIL", "page 2")}
+
+
+# -- found in review of the qpdf port ------------------------------------------------------
+def _layered(drawing: bytes, streams: int = 1) -> pikepdf.Pdf:
+    """A one-page PDF whose layer /MC0 is hidden by default, drawn by ``drawing``."""
+    import zlib
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    group = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("h")))
+    pdf.Root.OCProperties = pikepdf.Dictionary(
+        OCGs=pikepdf.Array([group]), D=pikepdf.Dictionary(OFF=pikepdf.Array([group]))
+    )
+    page.Resources = pikepdf.Dictionary(Properties=pikepdf.Dictionary(MC0=group))
+    content = pdf.make_stream(zlib.compress(drawing, 9), Filter=pikepdf.Name.FlateDecode)
+    page.Contents = pikepdf.Array([content] * streams)
+    return pdf
+
+
+def test_a_drawing_that_would_parse_into_gigabytes_is_refused(tmp_path: Path) -> None:
+    # 4 MB of "0 g" compress to a few kilobytes and parse into ~4 million objects; the
+    # page lists the stream four times.
+    drawing = b"/OC /MC0 BDC 0 g EMC\n" + b"0 g\n" * (1 << 20)
+    source = tmp_path / "bomb.pdf"
+    _layered(drawing, streams=4).save(source)
+    assert source.stat().st_size < 50_000
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "error" and "hidden layers" in (report.error or "")
+
+
+def test_layer_names_that_are_not_utf8_are_cut(tmp_path: Path) -> None:
+    pdf = _layered(b"/OC /MC#FF BDC BT /F1 9 Tf (HIDDEN-LAYER) Tj ET EMC")
+    source = tmp_path / "names.pdf"
+    pdf.save(source)
+    raw = source.read_bytes().replace(b"/MC0", b"/MC\xff")  # the name, in the dictionary too
+    source.write_bytes(raw.replace(b"/MC#FF", b"/MC#ff"))
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "cleaned", report.error
+    with pikepdf.open(report.output) as out:
+        assert b"HIDDEN-LAYER" not in out.pages[0].Contents.read_bytes()
+
+
+def test_a_hidden_widget_with_real_flags_is_not_drawn(tmp_path: Path) -> None:
+    """/F 2.0 is Hidden for a viewer, as /F 2 is."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    drawing = pdf.make_stream(b"BT /F1 9 Tf (HIDDEN-VALUE) Tj ET", BBox=[0, 0, 100, 20])
+    widget = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String("secret"),
+            F=pikepdf.Object.parse(b"2.0"),
+            Rect=[10, 10, 110, 30],
+            AP=pikepdf.Dictionary(N=drawing),
+        )
+    )
+    pdf.pages[0].obj.Annots = pikepdf.Array([widget])
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[widget])
+    source = tmp_path / "hidden.pdf"
+    pdf.save(source)
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "cleaned", report.error
+    assert b"HIDDEN-VALUE" not in Path(report.output).read_bytes()
+
+
+def test_removed_annotations_named_by_the_structure_tree_go(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    note = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            T=pikepdf.String(dirty.marker("NOTE-AUTHOR")),
+            Contents=pikepdf.String(dirty.marker("NOTE-TEXT")),
+            Rect=[0, 0, 10, 10],
+        )
+    )
+    pdf.pages[0].obj.Annots = pikepdf.Array([note])
+    reference = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=note)
+    element = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Annot, K=reference))
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=element)
+    )
+    source = tmp_path / "tagged.pdf"
+    pdf.save(source)
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "cleaned", report.error
+    assert_pdf_has_no_markers(Path(report.output))
+    assert_every_reference_resolves(Path(report.output))

@@ -9,11 +9,12 @@ its number (``objgen``) kept: a reference and its target are the same Python obj
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 
 import pikepdf
-from pikepdf import Array, Dictionary, Pdf, Stream
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
 
 from sanitize.errors import CorruptFileError, LimitExceededError, SanitizeError
 
@@ -29,9 +30,11 @@ WORST_EXPANSION = 4096
 # Errors of the library that mean "this file is broken": the guard reports them as such.
 MALFORMED_ERRORS: tuple[type[BaseException], ...] = (
     pikepdf.PdfError,  # includes DataDecodingError, ReferenceCycleError
+    pikepdf.QpdfRuntimeError,  # qpdf refusing a structure at run time
     pikepdf.DeletedObjectError,
     pikepdf.ForeignObjectError,
 )
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 def open_pdf(data: bytes) -> tuple[Pdf, list[str]]:
@@ -81,8 +84,14 @@ def text(value: object) -> str:
         return ""
     try:
         return str(value)
-    except (UnicodeError, ValueError):  # a string in no encoding qpdf knows
-        return repr(value)
+    except (UnicodeError, ValueError):
+        if isinstance(value, Name):
+            # A name that is not UTF-8: read as qpdf reads dictionary keys (bytes kept by
+            # surrogateescape), so a name and the key it names compare equal.
+            written = value.unparse()
+            raw = _NAME_ESCAPE.sub(lambda found: bytes([int(found[1], 16)]), written)
+            return raw.decode("utf-8", "surrogateescape")
+        return "<undecodable>"
 
 
 def remove(container: pikepdf.Object, key: str) -> None:

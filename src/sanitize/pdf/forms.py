@@ -59,6 +59,17 @@ def _placement(widget: pikepdf.Object, form: pikepdf.Object) -> tuple[float, ...
     return (sx, 0.0, 0.0, sy, left - min(xs) * sx, bottom - min(ys) * sy)
 
 
+def _flags(annotation: pikepdf.Object) -> int:
+    """An annotation's /F flags; a viewer reads ``2.0`` as 2."""
+    value = annotation.get("/F", 0)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return 0
+    try:
+        return int(value)
+    except (ValueError, OverflowError):  # NaN, infinity
+        return 0
+
+
 def _is_widget(annotation: object) -> bool:
     found = as_dict(annotation)
     return found is not None and text(found.get("/Subtype")) == "/Widget"
@@ -109,8 +120,9 @@ def _generate_missing_appearances(pdf: Pdf) -> None:
             form.Fields = fields
 
 
-def flatten_forms(pdf: Pdf) -> tuple[int, int]:
-    """Draw visible widgets into page content; remove all widgets. Returns (drawn, dropped)."""
+def flatten_forms(pdf: Pdf, gone: set[tuple[int, int]]) -> tuple[int, int]:
+    """Draw visible widgets into page content; remove all widgets (their numbers go into
+    ``gone``). Returns (drawn, dropped)."""
     drawn = dropped = 0
     if any(_is_widget(a) for page in pdf.pages for a in as_list(page.obj.get("/Annots"))):
         _generate_missing_appearances(pdf)
@@ -135,8 +147,10 @@ def flatten_forms(pdf: Pdf) -> tuple[int, int]:
                 kept.append(widget)
                 continue
             dropped += 1
-            flags = widget.get("/F", 0)
-            if isinstance(flags, int) and flags & HIDDEN_FLAGS:
+            key = number(widget)
+            if key is not None:
+                gone.add(key)
+            if _flags(widget) & HIDDEN_FLAGS:
                 continue
             form = _appearance(widget)
             matrix = _placement(widget, form) if form is not None else None

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf, Stream, String
 
+from sanitize.errors import CorruptFileError, LimitExceededError
 from sanitize.pdf.document import as_dict, as_list, decoded, number, remove, text
 
 MAX_FORM_DEPTH = 8
+MAX_DRAWING = 16 * 1024 * 1024
 # One content-stream operation as qpdf parses it: an instruction, or an inline image.
 Operation = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
 ObjGen = tuple[int, int]
@@ -78,18 +80,43 @@ def _filter_operations(
 
 
 def _drawing(owner: pikepdf.Object) -> list[Operation]:
-    """The operations of a page (all its content streams) or of a form XObject, each
-    stream's size checked before qpdf decodes it."""
+    """The operations of a page (all its content streams) or of a form XObject.
+
+    Parsed operations cost a hundred times their bytes in memory or more (a 4 MB stream
+    of "0 g" becomes half a gigabyte of objects): the drawing as a whole, every stream as
+    often as it is listed, may not decode beyond MAX_DRAWING."""
     contents = owner.get("/Contents") if not isinstance(owner, Stream) else owner
+    total = 0
     for stream in [contents] if isinstance(contents, Stream) else as_list(contents):
         if isinstance(stream, Stream):
-            decoded(stream)
-    return list(pikepdf.parse_content_stream(owner))
+            total += len(decoded(stream, MAX_DRAWING))
+            if total > MAX_DRAWING:
+                raise LimitExceededError(
+                    f"a drawing with hidden layers is over {MAX_DRAWING >> 20} MB: "
+                    "its layers cannot be cut out"
+                )
+    try:
+        return list(pikepdf.parse_content_stream(owner))
+    except TypeError as exc:  # qpdf parses what pikepdf cannot represent (an inline
+        # image inside an array): the drawing is refused, not passed through uncut
+        raise CorruptFileError(f"a drawing with hidden layers cannot be parsed: {exc}") from exc
 
 
 def _strip_stream(
-    pdf: Pdf, owner: pikepdf.Object, hidden: set[ObjGen], depth: int, is_page: bool
+    pdf: Pdf,
+    owner: pikepdf.Object,
+    hidden: set[ObjGen],
+    depth: int,
+    is_page: bool,
+    done: set[ObjGen],
 ) -> int:
+    """Cut the hidden layers out of one page or form XObject, and out of the forms it
+    draws (each form once: a form listed many times, or drawing itself, is cut once)."""
+    key = number(owner)
+    if key is not None:
+        if key in done:
+            return 0
+        done.add(key)
     resources = as_dict(owner.get("/Resources")) or Dictionary()
     properties = as_dict(resources.get("/Properties")) or Dictionary()
     xobjects = as_dict(resources.get("/XObject")) or Dictionary()
@@ -102,7 +129,7 @@ def _strip_stream(
         if "/OC" in xobject and _is_hidden(xobject.get("/OC"), hidden):
             hidden_xobjects.add(name)
         elif text(xobject.get("/Subtype")) == "/Form" and depth < MAX_FORM_DEPTH:
-            removed += _strip_stream(pdf, xobject, hidden, depth + 1, is_page=False)
+            removed += _strip_stream(pdf, xobject, hidden, depth + 1, False, done)
     if not hidden_names and not hidden_xobjects:
         return removed
     if is_page and owner.get("/Contents") is None:
@@ -115,7 +142,10 @@ def _strip_stream(
         remove(properties, name)
     for name in hidden_xobjects:
         remove(xobjects, name)
-    drawing = pikepdf.unparse_content_stream(kept)
+    try:
+        drawing = pikepdf.unparse_content_stream(kept)
+    except TypeError as exc:
+        raise CorruptFileError(f"a drawing with hidden layers cannot be written: {exc}") from exc
     if is_page:
         owner.Contents = pdf.make_stream(drawing)
     else:
@@ -131,10 +161,11 @@ def remove_hidden_layers(pdf: Pdf) -> tuple[int, int]:
         return 0, 0
     hidden = hidden_groups(catalog)
     removed_operations = 0
+    done: set[ObjGen] = set()
     if hidden:
         for each in pdf.pages:
             page = each.obj
-            removed_operations += _strip_stream(pdf, page, hidden, 0, is_page=True)
+            removed_operations += _strip_stream(pdf, page, hidden, 0, True, done)
             annotations = as_list(page.get("/Annots"))
             kept = [
                 a

@@ -62,7 +62,9 @@ def _clean_catalog(pdf: Pdf, options: Options, notes: list[str]) -> None:
             del catalog["/PageMode"]
 
 
-def _clean_annotations(pdf: Pdf, options: Options) -> int:
+def _clean_annotations(pdf: Pdf, options: Options, gone: set[tuple[int, int]]) -> int:
+    """Keep links (without their author keys) and what the options keep; the number of
+    every annotation removed goes into ``gone``."""
     removed = 0
     for page in pdf.pages:
         annotations = as_list(page.obj.get("/Annots"))
@@ -82,6 +84,9 @@ def _clean_annotations(pdf: Pdf, options: Options) -> int:
                 kept.append(annotation)
             else:
                 removed += 1
+                ident = number(annotation)
+                if ident is not None:
+                    gone.add(ident)
         if len(kept):
             page.obj.Annots = kept
         else:
@@ -91,12 +96,14 @@ def _clean_annotations(pdf: Pdf, options: Options) -> int:
 
 def _scrub_objects(
     pdf: Pdf, clean_jpeg: JpegCleanFunction, read: ReadStored, gone: set[tuple[int, int]]
-) -> int:
+) -> tuple[int, int]:
     """Drop metadata keys from every object reachable from the catalog, clean embedded
-    JPEGs, and replace references to the objects in ``gone`` (the Info dictionary) with
-    null, as a reader sees a reference to an object that is not there. Returns how many
-    JPEGs were cleaned."""
-    jpegs = 0
+    JPEGs, and replace references to the objects in ``gone`` with null, as a reader sees
+    a reference to an object that is not there. ``gone``: the Info dictionary and the
+    annotations and form widgets removed, which a structure tree (/OBJR) or a kept
+    object may still name; without this they would be written with their authors and
+    contents. Returns how many JPEGs were cleaned and how many references were nulled."""
+    jpegs = nulled = 0
     seen: set[tuple[int, int]] = set()
     stack: list[object] = [pdf.Root]
     while stack:
@@ -113,6 +120,7 @@ def _scrub_objects(
             for name, value in list(obj.items()):  # items: names need not be UTF-8
                 if number(value) in gone:
                     remove(obj, name)  # a null value and a missing key read the same
+                    nulled += 1
                 else:
                     stack.append(value)
             if is_jpeg_image(obj):
@@ -132,9 +140,10 @@ def _scrub_objects(
             for index, value in enumerate(obj):
                 if number(value) in gone:
                     obj[index] = None
+                    nulled += 1
                 else:
                     stack.append(value)
-    return jpegs
+    return jpegs, nulled
 
 
 def _write(pdf: Pdf) -> bytes:
@@ -178,28 +187,32 @@ def rewrite(
     it was: the verification compares the output with it)."""
     pdf, _ = open_pdf(data)
     notes: list[str] = []
+    gone: set[tuple[int, int]] = set()  # objects removed: references to them become null
     if options.keep_forms:
         cleared = clear_forms(pdf)
         if "/AcroForm" in pdf.Root:
             notes.append(f"kept the form fillable (--keep-forms): {cleared} field value(s) cleared")
     else:
-        drawn, widgets = flatten_forms(pdf)
+        drawn, widgets = flatten_forms(pdf, gone)
         if widgets:
             notes.append(f"flattened the form: {drawn} field appearance(s) drawn into the pages")
     hidden_layers, _ = remove_hidden_layers(pdf)
     if hidden_layers:
         notes.append(f"removed the content of {hidden_layers} hidden layer(s)")
     _clean_catalog(pdf, options, notes)
-    removed = _clean_annotations(pdf, options)
+    removed = _clean_annotations(pdf, options, gone)
     if removed:
         notes.append(f"removed {removed} annotation(s)")
     # No Info dictionary (and so no producer string of ours), nothing private in the trailer.
     info = number(pdf.trailer.get("/Info"))
-    gone = {info} if info is not None else set()
+    if info is not None:
+        gone.add(info)
     for key in list(pdf.trailer.keys()):
         if key not in ("/Root", "/Size"):  # qpdf writes /Size from the objects it writes
             remove(pdf.trailer, key)
-    jpegs = _scrub_objects(pdf, clean_jpeg, read, gone)
+    jpegs, nulled = _scrub_objects(pdf, clean_jpeg, read, gone)
     if jpegs:
         notes.append(f"removed metadata from {jpegs} embedded JPEG image(s) without re-encoding")
+    if nulled:
+        notes.append(f"{nulled} reference(s) to removed objects set to null")
     return _write(pdf), notes
