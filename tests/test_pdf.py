@@ -698,6 +698,14 @@ def test_page_text_is_scanned_page_by_page(tmp_path: Path) -> None:
     assert {(f.type, f.where) for f in report.findings} == {("EMAIL", "page 2")}
 
 
+def _cleaned(pdf: pikepdf.Pdf, source: Path) -> Path:
+    """``pdf`` saved as ``source``, then cleaned (metadata only): the cleaned copy."""
+    pdf.save(source)
+    report = clean_file(source, Options(scan=False))
+    assert report.status == "cleaned", report.error
+    return Path(report.output)
+
+
 # -- found in review of the qpdf port ------------------------------------------------------
 def _layered(drawing: bytes, streams: int = 1) -> pikepdf.Pdf:
     """A one-page PDF whose layer /MC0 is hidden by default, drawn by ``drawing``."""
@@ -757,11 +765,8 @@ def test_a_hidden_widget_with_real_flags_is_not_drawn(tmp_path: Path) -> None:
     )
     pdf.pages[0].obj.Annots = pikepdf.Array([widget])
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[widget])
-    source = tmp_path / "hidden.pdf"
-    pdf.save(source)
-    report = clean_file(source, Options(scan=False))
-    assert report.status == "cleaned", report.error
-    assert b"HIDDEN-VALUE" not in Path(report.output).read_bytes()
+    output = _cleaned(pdf, tmp_path / "hidden.pdf")
+    assert b"HIDDEN-VALUE" not in output.read_bytes()
 
 
 def test_removed_annotations_named_by_the_structure_tree_go(tmp_path: Path) -> None:
@@ -782,9 +787,6 @@ def test_removed_annotations_named_by_the_structure_tree_go(tmp_path: Path) -> N
     pdf.Root.StructTreeRoot = pdf.make_indirect(
         pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=element)
     )
-    source = tmp_path / "tagged.pdf"
-    pdf.save(source)
-    report = clean_file(source, Options(scan=False))
-    assert report.status == "cleaned", report.error
-    assert_pdf_has_no_markers(Path(report.output))
-    assert_every_reference_resolves(Path(report.output))
+    output = _cleaned(pdf, tmp_path / "tagged.pdf")
+    assert_pdf_has_no_markers(output)
+    assert_every_reference_resolves(output)

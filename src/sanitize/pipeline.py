@@ -51,21 +51,23 @@ def map_input(path: Path, options: Options, registry: Registry) -> tuple[MappedF
     if not path.is_file():
         return None
     context = Context(options, registry)
+
+    def told(head: bytes) -> tuple[str, bool | None]:
+        """The kind ``head`` shows, and whether its cleaner streams (None: no cleaner)."""
+        kind = context.detect(head)
+        cleaner = registry.for_kind(kind) if kind != "text" else None
+        return kind, None if cleaner is None else cleaner.streams
+
     with path.open("rb") as handle:
         # Most files say what they are in their first bytes: one whose kind is parsed
         # whole (a PDF, a photo) is read once, below, not also 16 MiB here. Only a start
         # that names no such kind (an ID3 tag before FLAC, an unknown start) reads on.
         head = handle.read(SHORT_HEAD)
-        kind = context.detect(head)
-        cleaner = registry.for_kind(kind) if kind != "text" else None
-        if cleaner is not None and not cleaner.streams:
+        if told(head)[1] is False:
             return None
         head += handle.read(DETECT_HEAD - len(head))
-    kind = context.detect(head)
-    cleaner = registry.for_kind(kind) if kind != "text" else None
-    if cleaner is None or not cleaner.streams:
-        return None
-    return open_mapped(path), kind
+    kind, streams = told(head)
+    return (open_mapped(path), kind) if streams else None
 
 
 def read_input(path: Path, options: Options) -> bytes:

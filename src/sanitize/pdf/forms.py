@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pikepdf
@@ -26,15 +27,19 @@ def _appearance(widget: pikepdf.Object) -> pikepdf.Object | None:
     return None
 
 
+def _real(value: object) -> float | None:
+    """A PDF number (qpdf hands integers as int, reals as Decimal) as a float; None for
+    anything else, booleans included."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
 def _numbers(value: object) -> list[float] | None:
     """An array of numbers as floats; None when any member is not a number (a viewer
     does not draw a widget whose rectangle it cannot read)."""
-    found = []
-    for item in as_list(value):
-        if isinstance(item, bool) or not isinstance(item, int | float | Decimal):
-            return None
-        found.append(float(item))
-    return found
+    found = [_real(item) for item in as_list(value)]
+    return None if None in found else [item for item in found if item is not None]
 
 
 def _placement(widget: pikepdf.Object, form: pikepdf.Object) -> tuple[float, ...] | None:
@@ -61,13 +66,8 @@ def _placement(widget: pikepdf.Object, form: pikepdf.Object) -> tuple[float, ...
 
 def _flags(annotation: pikepdf.Object) -> int:
     """An annotation's /F flags; a viewer reads ``2.0`` as 2."""
-    value = annotation.get("/F", 0)
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return 0
-    try:
-        return int(value)
-    except (ValueError, OverflowError):  # NaN, infinity
-        return 0
+    value = _real(annotation.get("/F", 0))
+    return int(value) if value is not None and math.isfinite(value) else 0
 
 
 def _is_widget(annotation: object) -> bool:
