@@ -9,6 +9,7 @@ from sanitize import catalog
 from sanitize.cleaners.base import Cleaner, CleanResult, ParsedFile, TextPart
 from sanitize.context import Context, Nested
 from sanitize.errors import CorruptFileError, SanitizeError, VerificationError
+from sanitize.pdf.stored import Stored, StoredStreams, same_bytes
 from sanitize.report import MetadataItem
 
 if TYPE_CHECKING:
@@ -25,20 +26,20 @@ class ImageResults:
     comparing them."""
 
     def __init__(self) -> None:
-        self._slots: dict[tuple[int, bytes, bytes], list[tuple[bytes, Nested | SanitizeError]]]
+        self._slots: dict[tuple[int, bytes, bytes], list[tuple[Stored, Nested | SanitizeError]]]
         self._slots = {}
 
     @staticmethod
-    def _key(data: bytes) -> tuple[int, bytes, bytes]:
-        return len(data), data[:32], data[-32:]
+    def _key(data: Stored) -> tuple[int, bytes, bytes]:
+        return len(data), bytes(data[:32]), bytes(data[-32:])
 
-    def get(self, data: bytes) -> Nested | SanitizeError | None:
+    def get(self, data: Stored) -> Nested | SanitizeError | None:
         for known, result in self._slots.get(self._key(data), []):
-            if known == data:
+            if same_bytes(known, data):
                 return result
         return None
 
-    def put(self, data: bytes, result: Nested | SanitizeError) -> None:
+    def put(self, data: Stored, result: Nested | SanitizeError) -> None:
         self._slots.setdefault(self._key(data), []).append((data, result))
 
 
@@ -56,25 +57,34 @@ class PdfFile(ParsedFile):
         self.pdf: Pdf
         self.pdf, self.open_notes = open_pdf(data)
         self._images = ImageResults() if images is None else images
-        self._stored: dict[tuple[int, int], bytes] = {}
+        self._streams = StoredStreams(self.pdf, data)
+        self._copies: dict[tuple[int, int], bytes] = {}
 
-    def stored(self, stream: pikepdf.Object) -> bytes:
-        """A stream's bytes as stored in this file, read once. The rewrite opens these same
-        bytes again: an object's number names the same stored bytes there."""
+    def stored(self, stream: pikepdf.Object) -> Stored:
+        """A stream's bytes as stored in this file: a view of the file's bytes where the
+        file confirms their place (see sanitize.pdf.stored), else qpdf's copy, read once.
+        The rewrite opens these same bytes again: an object's number names the same
+        stored bytes there."""
+        view = self._streams.view(stream)
+        if view is not None:
+            return view
         key = stream.objgen
-        found = self._stored.get(key)
+        found = self._copies.get(key)
         if found is None:
             found = bytes(stream.read_raw_bytes())
             if key != (0, 0):
-                self._stored[key] = found
+                self._copies[key] = found
         return found
 
-    def _image(self, data: bytes) -> Nested | SanitizeError:
+    def _image(self, data: Stored) -> Nested | SanitizeError:
         found = self._images.get(data)
         if found is not None:
             return found
         try:
-            nested = self.context.clean_nested(data, "page image")
+            # The nested pipeline parses bytes: a copy made for it is dropped once it is
+            # cleaned, and the next photo's copy reuses its memory.
+            owned = data if isinstance(data, bytes) else bytes(data)
+            nested = self.context.clean_nested(owned, "page image")
         except SanitizeError as exc:
             self._images.put(data, exc)
             return exc
@@ -95,7 +105,7 @@ class PdfFile(ParsedFile):
             return [MetadataItem("JPEG", "UnreadableImage", f"<{len(data)} bytes>")]
         return nested.items
 
-    def _clean_image(self, data: bytes) -> bytes:
+    def _clean_image(self, data: Stored) -> bytes:
         nested = self._image(data)
         if isinstance(nested, SanitizeError):
             raise CorruptFileError(f"an embedded JPEG image cannot be cleaned: {nested}")

@@ -8,7 +8,6 @@ are stored (no decoding, no recompression), so pages and photos keep their exact
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable
 
@@ -28,7 +27,9 @@ from sanitize.pdf.findings import (
     is_running_action,
 )
 from sanitize.pdf.forms import clear_forms, flatten_forms
+from sanitize.pdf.identifier import content_digest
 from sanitize.pdf.layers import remove_hidden_layers
+from sanitize.pdf.stored import Stored, same_bytes
 
 KEYS_REMOVED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AA", "/Thumb", "/AF")
 # qpdf's fixed identifier (--static-id), replaced after writing by one derived from the
@@ -37,9 +38,9 @@ STATIC_ID = b"<31415926535897932384626433832795>"
 # qpdf writes the trailer last: after it come only startxref, an offset and %%EOF.
 TRAILER_WINDOW = 4096
 
-JpegCleanFunction = Callable[[bytes], bytes]
-# How the parsed original reads a stream's stored bytes (it keeps the photos it has read).
-ReadStored = Callable[[pikepdf.Object], bytes]
+JpegCleanFunction = Callable[[Stored], bytes]
+# How the parsed original reads a stream's stored bytes (views of its own bytes).
+ReadStored = Callable[[pikepdf.Object], Stored]
 
 
 def _clean_catalog(pdf: Pdf, options: Options, notes: list[str]) -> None:
@@ -126,7 +127,7 @@ def _scrub_objects(
             if is_jpeg_image(obj):
                 raw = read(obj)
                 cleaned = clean_jpeg(raw)
-                if cleaned != raw:
+                if not same_bytes(cleaned, raw):
                     # The stored bytes are replaced as they are: still one DCTDecode filter
                     # (write drops /Filter and /DecodeParms unless they are given again).
                     kind, parms = obj.get("/Filter"), obj.get("/DecodeParms")
@@ -172,7 +173,7 @@ def _write(pdf: Pdf) -> bytes:
         second = tail.find(STATIC_ID, first + len(STATIC_ID))
         if trailer < 0 or first < 0 or second < 0:
             raise VerificationError("the rewritten PDF has no trailer identifier to replace")
-        new_id = b"<" + hashlib.sha256(view).digest()[:16].hex().encode() + b">"
+        new_id = b"<" + content_digest(view, tail).hex().encode() + b">"
         for offset in (first, second):
             view[tail_start + offset : tail_start + offset + len(new_id)] = new_id
     finally:
