@@ -32,3 +32,6 @@ def isolated_state(
     monkeypatch.setenv("SANITIZE_BASELINE_KEY", "test-key-not-secret")
     # The developer's own settings (written by `sanitize ui`) must not change results.
     monkeypatch.setenv("SANITIZE_USER_CONFIG", str(tmp_path_factory.mktemp("user") / "none.toml"))
+    # Commands the tests start run in their own process (what they measure: memory, exit,
+    # a kill) and leave no helper behind; tests/test_helper.py turns the helper on.
+    monkeypatch.setenv("SANITIZE_HELPER", "0")

@@ -104,3 +104,20 @@ def test_every_public_name_resolves() -> None:
     from sanitize.report import Report
 
     assert sanitize.clean_file is clean_file and sanitize.Report is Report
+
+
+def test_the_first_step_of_a_run_imports_almost_nothing() -> None:
+    """What every run imports before it hands itself to the warm helper (sanitize.launch):
+    each module named here would add milliseconds to runs the helper serves in tens."""
+    env = {**os.environ, "PYTHONPATH": SRC}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import sanitize.launch"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rpartition("|")[2].strip() for line in lines[1:]}
+    assert "sanitize.launch" in modules
+    for name in ("typing", "socket", "json", "signal", "enum", "click", "sanitize.cli"):
+        assert name not in modules, name

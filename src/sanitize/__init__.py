@@ -9,9 +9,9 @@ The Python API mirrors the command line::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
-
+# Not typing's TYPE_CHECKING, nor importlib up front: every run of the command imports
+# this package first, and those two cost it milliseconds (see sanitize.launch).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sanitize.api import check_paths, clean_file, clean_paths, inspect_file, show_paths
     from sanitize.errors import SanitizeError
@@ -57,6 +57,8 @@ def __getattr__(name: str) -> object:
     # in order to fall back to importing the submodule.
     if name not in _PUBLIC:
         raise AttributeError(f"module 'sanitize' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(_PUBLIC[name]), name)
     globals()[name] = value  # later look-ups skip this function
     return value

@@ -805,6 +805,14 @@ def _address_vocabulary() -> frozenset[str]:
     return frozenset(words("fr")) | frozenset(words("en")) | given_names()
 
 
+def preload() -> None:
+    """Read the name data of both languages now: a warm helper (sanitize.helper) does it
+    once, and each run it serves starts with it."""
+    _address_vocabulary()  # reads given names and the words of both languages
+    for language in ("fr", "en"):
+        surnames(language)
+
+
 # The author of a work cited by its title: « La comédie humaine » d'Honoré de Balzac, "Les
 # Rougon-Macquart" d'Émile Zola, "Atomic Habits" by James Clear. Published authors are
 # public figures.

@@ -211,7 +211,20 @@ def _load_french(model: str) -> Language | None:
         return None
 
 
+# Languages whose model this process has loaded: a warm helper (sanitize.helper) learns
+# from its copies which models runs need, and keeps them loaded for the next runs.
+_LOADED: set[str] = set()
+
+
 @lru_cache(maxsize=4)
 def engine_for(language: str) -> NerEngine | None:
     model = installed_model(language)
-    return NerEngine(language, model) if model else None
+    if not model:
+        return None
+    engine = NerEngine(language, model)
+    _LOADED.add(language)
+    return engine
+
+
+def loaded_languages() -> list[str]:
+    return sorted(_LOADED)
