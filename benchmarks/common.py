@@ -52,12 +52,13 @@ def helper_listening(runtime: Path) -> bool:
 def start_helper(runtime: Path) -> None:
     """Start the helper in ``runtime`` and wait until it listens: the runs timed through
     it are then served by it, not run in their own process while it starts."""
-    subprocess.run(
-        with_helper([sys.executable, "-m", "sanitize", "--version"], runtime),
-        stdout=subprocess.DEVNULL,
-        env=user_environment(),
-        check=True,
-    )
+    for _ in range(2):  # a helper starts at the second run: one-off runs start none
+        subprocess.run(
+            with_helper([sys.executable, "-m", "sanitize", "--version"], runtime),
+            stdout=subprocess.DEVNULL,
+            env=user_environment(),
+            check=True,
+        )
     deadline = time.monotonic() + 30
     while not helper_listening(runtime):
         if time.monotonic() > deadline:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Commands the tests start run in their own process (what they measure: memory, exit,
+# a kill) and leave no helper behind, module fixtures' environments included;
+# tests/test_helper.py turns the helper on for its own tests.
+os.environ["SANITIZE_HELPER"] = "0"
 
 import dirty  # noqa: E402
 
@@ -32,6 +37,3 @@ def isolated_state(
     monkeypatch.setenv("SANITIZE_BASELINE_KEY", "test-key-not-secret")
     # The developer's own settings (written by `sanitize ui`) must not change results.
     monkeypatch.setenv("SANITIZE_USER_CONFIG", str(tmp_path_factory.mktemp("user") / "none.toml"))
-    # Commands the tests start run in their own process (what they measure: memory, exit,
-    # a kill) and leave no helper behind; tests/test_helper.py turns the helper on.
-    monkeypatch.setenv("SANITIZE_HELPER", "0")

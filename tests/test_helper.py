@@ -5,6 +5,7 @@ socket is taken away; and a run whose caller is killed stops with it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -57,28 +58,26 @@ def helper_pids(runtime: Path) -> list[int]:
     return found
 
 
-def children_of(parent: int) -> list[int]:
+def _living_with(field: int, value: int) -> list[int]:
+    """Processes (not zombies) whose /proc stat field ``field`` (counted after the command
+    name: 1 the parent, 2 the process group) is ``value``."""
     found = []
     for pid, entry in processes():
         try:
             fields = (entry / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        if int(fields[1]) == parent and fields[0] != "Z":
+        if int(fields[field]) == value and fields[0] != "Z":
             found.append(pid)
     return found
+
+
+def children_of(parent: int) -> list[int]:
+    return _living_with(1, parent)
 
 
 def in_group(group: int) -> list[int]:
-    found = []
-    for pid, entry in processes():
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(pid)
-    return found
+    return _living_with(2, group)
 
 
 def state(pid: int) -> str:
@@ -90,6 +89,32 @@ def findings_file(path: Path, count: int = 4000) -> Path:
     in the user's own process, until something happens to it."""
     path.write_text("".join(f"Write to person{i}@example.com today.\n" for i in range(count)))
     return path
+
+
+@contextlib.contextmanager
+def blocked_run(
+    runtime: Path, folder: Path, args: list[str]
+) -> Iterator[tuple[subprocess.Popen[bytes], int, int]]:
+    """A served run blocked writing to a pipe nobody reads: (its caller, the helper's pid,
+    the copy's pid)."""
+    read_end, write_end = os.pipe()
+    caller = subprocess.Popen(
+        [sys.executable, "-c", SERVED, *args],
+        cwd=folder,
+        stdout=write_end,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        (helper_pid,) = helper_pids(runtime)
+        assert wait_for(lambda: children_of(helper_pid))  # the run is in the helper's copy
+        (copy,) = children_of(helper_pid)
+        yield caller, helper_pid, copy
+    finally:
+        os.close(read_end)
+        if caller.poll() is None:
+            caller.kill()
+            caller.wait(timeout=10)
 
 
 def wait_for(condition: object, seconds: float = 30.0) -> bool:
@@ -107,27 +132,40 @@ def short_directory() -> Path:
     return Path(tempfile.mkdtemp(prefix="sh-", dir="/tmp"))
 
 
+def start_helper(folder: Path, cwd: Path, options: tuple[str, ...] = ()) -> None:
+    """Two runs: the first is a one-off and starts nothing, the second starts a helper.
+    Neither says a word about it."""
+    first = served(["--version"], cwd, options=options)
+    assert (first.returncode, first.stderr) == (NOT_SERVED, b"")
+    assert not list(folder.glob("sanitize-helper-*/*.sock"))  # one run: nothing left behind
+    second = served(["--version"], cwd, options=options)
+    assert (second.returncode, second.stderr) == (NOT_SERVED, b"")
+    assert wait_for(lambda: list(folder.glob("sanitize-helper-*/*.sock")))
+
+
 @pytest.fixture
 def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A helper of this test's own, started by a first run and ready."""
+    """A helper of this test's own, started by two runs and ready."""
     folder = short_directory()
     monkeypatch.setenv("SANITIZE_HELPER", "1")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("SANITIZE_HELPER_IDLE", "60")
-    first = served(["--version"], tmp_path)
-    assert first.returncode == NOT_SERVED  # no helper yet: this run started one
-    assert wait_for(lambda: list(folder.glob("sanitize-helper-*/*.sock")))
+    start_helper(folder, tmp_path)
     yield folder
     shutil.rmtree(folder)  # the helper sees its socket gone and exits
     assert wait_for(lambda: not helper_pids(folder), 10)
 
 
 def served(
-    args: list[str], cwd: Path, stdin: bytes | None = None, **kwargs: object
+    args: list[str],
+    cwd: Path,
+    stdin: bytes | None = None,
+    options: tuple[str, ...] = (),
+    **kwargs: object,
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-c", SERVED, *args],
+        [sys.executable, *options, "-c", SERVED, *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -184,22 +222,10 @@ def test_served_runs_are_the_runs_of_the_users_own_process(runtime: Path, tmp_pa
 
 def test_a_run_whose_caller_is_killed_stops(runtime: Path, tmp_path: Path) -> None:
     findings_file(tmp_path / "list.md")
-    read_end, write_end = os.pipe()
-    caller = subprocess.Popen(
-        [sys.executable, "-c", SERVED, "check", "list.md"],
-        cwd=tmp_path,
-        stdout=write_end,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        (pid,) = helper_pids(runtime)
-        assert wait_for(lambda: children_of(pid))  # the run is in the helper's copy
+    with blocked_run(runtime, tmp_path, ["check", "list.md"]) as (caller, helper_pid, _):
         caller.kill()
         caller.wait(timeout=10)
-        assert wait_for(lambda: not children_of(pid), 10)
-    finally:
-        os.close(read_end)
+        assert wait_for(lambda: not children_of(helper_pid), 10)
 
 
 def test_an_interrupted_run_ends_as_it_would_at_home(runtime: Path, tmp_path: Path) -> None:
@@ -222,24 +248,11 @@ def test_an_interrupted_run_ends_as_it_would_at_home(runtime: Path, tmp_path: Pa
 
 def test_a_terminated_run_takes_its_workers_with_it(runtime: Path, tmp_path: Path) -> None:
     names = [findings_file(tmp_path / f"list{i}.md").name for i in range(3)]
-    read_end, write_end = os.pipe()
-    caller = subprocess.Popen(
-        [sys.executable, "-c", SERVED, "check", "-j", "2", *names],
-        cwd=tmp_path,
-        stdout=write_end,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        (helper_pid,) = helper_pids(runtime)
-        assert wait_for(lambda: children_of(helper_pid))
-        (copy,) = children_of(helper_pid)
+    with blocked_run(runtime, tmp_path, ["check", "-j", "2", *names]) as (caller, _, copy):
         assert wait_for(lambda: len(in_group(copy)) >= 2)  # the copy and its workers
         caller.terminate()
         assert caller.wait(timeout=20) == -signal.SIGTERM  # ended as the run was
         assert wait_for(lambda: not in_group(copy), 10)  # no worker left holding a pipe
-    finally:
-        os.close(read_end)
 
 
 def test_signals_the_caller_ignores_are_ignored(runtime: Path, tmp_path: Path) -> None:
@@ -260,26 +273,11 @@ def test_signals_the_caller_ignores_are_ignored(runtime: Path, tmp_path: Path) -
 
 def test_ctrl_z_stops_the_run_and_fg_resumes_it(runtime: Path, tmp_path: Path) -> None:
     findings_file(tmp_path / "list.md")
-    read_end, write_end = os.pipe()
-    caller = subprocess.Popen(
-        [sys.executable, "-c", SERVED, "check", "list.md"],
-        cwd=tmp_path,
-        stdout=write_end,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        (helper_pid,) = helper_pids(runtime)
-        assert wait_for(lambda: children_of(helper_pid))
-        (copy,) = children_of(helper_pid)
+    with blocked_run(runtime, tmp_path, ["check", "list.md"]) as (caller, _, copy):
         caller.send_signal(signal.SIGTSTP)
         assert wait_for(lambda: state(copy) == "T" and state(caller.pid) == "T", 10)
         caller.send_signal(signal.SIGCONT)
         assert wait_for(lambda: state(copy) != "T" and state(caller.pid) != "T", 10)
-        caller.kill()
-        caller.wait(timeout=10)
-    finally:
-        os.close(read_end)
 
 
 def test_the_callers_folder_is_never_imported_from(
@@ -294,8 +292,7 @@ def test_the_callers_folder_is_never_imported_from(
     for name in ("click.py", "traceback.py", "pikepdf.py"):
         (tmp_path / name).write_text(f"open({str(marker)!r}, 'w').close()\n")
     try:
-        assert served(["--version"], tmp_path).returncode == NOT_SERVED
-        assert wait_for(lambda: list(folder.glob("sanitize-helper-*/*.sock")))
+        start_helper(folder, tmp_path)
         result = served(["--version"], tmp_path)
         assert result.returncode == 0 and b"version" in result.stdout
         assert not marker.exists()
@@ -328,7 +325,48 @@ def test_a_language_model_a_run_needed_stays_loaded(runtime: Path, tmp_path: Pat
     assert wait_for(lambda: "/spacy/" in Path(f"/proc/{helper_pid}/maps").read_text())
     second = served(args, tmp_path)  # served with the model loaded
     assert (second.returncode, second.stdout) == (reference.returncode, reference.stdout)
+    assert models.read_text().split() == ["fr"]  # a run that found it loaded adds nothing
     assert helper_pids(runtime) == [helper_pid]  # still able to serve: no thread pools
+
+
+def test_a_killed_copy_ends_its_caller_the_same_way(runtime: Path, tmp_path: Path) -> None:
+    findings_file(tmp_path / "list.md")
+    with blocked_run(runtime, tmp_path, ["check", "list.md"]) as (caller, helper_pid, copy):
+        os.kill(copy, signal.SIGKILL)  # the OOM killer, say
+        assert caller.wait(timeout=20) == -signal.SIGKILL  # not run a second time here
+        assert wait_for(lambda: not children_of(helper_pid), 10)
+
+
+def test_a_stopped_run_whose_caller_is_killed_is_gone(runtime: Path, tmp_path: Path) -> None:
+    findings_file(tmp_path / "list.md")
+    with blocked_run(runtime, tmp_path, ["check", "list.md"]) as (caller, helper_pid, copy):
+        caller.send_signal(signal.SIGTSTP)
+        assert wait_for(lambda: state(copy) == "T", 10)
+        caller.kill()
+        caller.wait(timeout=10)
+        assert wait_for(lambda: not children_of(helper_pid), 10)
+
+
+def test_runs_with_interpreter_options_are_served_too(tmp_path: Path) -> None:
+    folder = short_directory()
+    environment = {
+        **os.environ,
+        "SANITIZE_HELPER": "1",
+        "XDG_RUNTIME_DIR": str(folder),
+        "SANITIZE_HELPER_IDLE": "60",
+    }
+    environment.pop("CI", None)
+    try:
+        # -O: a helper started without it would refuse every such run.
+        for expected in (NOT_SERVED, NOT_SERVED):
+            done = served(["--version"], tmp_path, options=("-O",), env=environment)
+            assert done.returncode == expected
+        assert wait_for(lambda: list(folder.glob("sanitize-helper-*/*.sock")))
+        done = served(["--version"], tmp_path, options=("-O",), env=environment)
+        assert done.returncode == 0 and b"version" in done.stdout
+    finally:
+        shutil.rmtree(folder)
+        assert wait_for(lambda: not helper_pids(folder), 10)
 
 
 def test_the_helper_is_private(runtime: Path) -> None:
@@ -390,8 +428,7 @@ def test_an_idle_helper_exits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     monkeypatch.setenv("SANITIZE_HELPER_IDLE", "1")
     monkeypatch.delenv("CI", raising=False)
-    assert served(["--version"], tmp_path).returncode == NOT_SERVED
-    assert wait_for(lambda: list(folder.glob("sanitize-helper-*/*.sock")))
+    start_helper(folder, tmp_path)
     assert wait_for(lambda: not helper_pids(folder), 20)
     assert not list(folder.glob("sanitize-helper-*/*.sock"))  # it removed its socket
     shutil.rmtree(folder)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import select
 import signal
@@ -27,7 +28,7 @@ import sys
 import threading
 import time
 
-from sanitize import helper_copy, launch_context
+from sanitize import helper_copy, launch, launch_context
 from sanitize.launch import EXIT, IDLE_SECONDS, is_private
 
 # Modules the cleaners load on first use, loaded here once so that no run pays for them.
@@ -74,20 +75,43 @@ def warm() -> None:
         preload()
 
 
-def load_models(path: str, loaded: set[str]) -> None:
-    """Load the language models that runs have needed (recorded by the copies in
-    ``path``), once each: the next runs that need one find it loaded."""
+def _lines(path: str) -> set[str]:
     try:
         with open(path, encoding="ascii", errors="replace") as handle:
-            wanted = {line.strip() for line in handle} - loaded
+            return {line.strip() for line in handle}
     except OSError:
-        return
+        return set()
+
+
+def load_models(path: str, loaded: set[str]) -> str | None:
+    """Load the language models that runs have needed (recorded by the copies in
+    ``path``), once each: the next runs that need one find it loaded. Returns a language
+    whose model started threads (the helper may then no longer fork), recorded in
+    ``path``.unsafe so that no helper loads it again."""
+    wanted = _lines(path) - loaded - _lines(f"{path}.unsafe")
+    if not wanted:
+        return None
     from sanitize.detect import ner
 
     for language in sorted(wanted & set(ner.MODELS)):
         loaded.add(language)
         with contextlib.suppress(Exception):
             ner.engine_for(language)
+        if not _single_threaded():
+            _append_line(f"{path}.unsafe", language)
+            return language
+    gc.freeze()  # the copies then leave the model's objects alone: no copy-on-write
+    return None
+
+
+def _append_line(path: str, line: str) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    with contextlib.suppress(OSError):
+        fd = os.open(path, flags, 0o600)
+        try:
+            os.write(fd, f"{line}\n".encode())
+        finally:
+            os.close(fd)
 
 
 def _single_threaded() -> bool:
@@ -97,6 +121,15 @@ def _single_threaded() -> bool:
     except OSError:
         tasks = 1
     return threading.active_count() == 1 and tasks == 1
+
+
+def _pidfds_work() -> bool:
+    """The loop learns that a copy ended through its pidfd (Linux 5.3 and later)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
 
 
 def serve(directory: str, stamp: str, idle_seconds: float = IDLE_SECONDS) -> None:
@@ -112,12 +145,16 @@ def serve(directory: str, stamp: str, idle_seconds: float = IDLE_SECONDS) -> Non
             return  # another helper for this stamp is running or starting
         warm()
         models, loaded = os.path.join(directory, f"{stamp}.models"), set[str]()
-        load_models(models, loaded)  # what runs needed from the helpers before this one
+        unsafe = load_models(models, loaded)  # what runs needed from earlier helpers
         from sanitize.runner import reuse_memory
 
         reuse_memory()  # the copies inherit it
-        if not _single_threaded():
-            _give_up(directory, stamp)
+        gc.freeze()
+        named = launch.stamp(launch_context.describe(os.environ))
+        if unsafe or named != stamp or not _single_threaded() or not _pidfds_work():
+            # A helper no run can use (it would refuse them all), or one that cannot fork
+            # safely: runs of this stamp stop starting one.
+            _give_up(directory, stamp if unsafe is None else None)
             return
         context = repr(launch_context.describe(os.environ))
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
@@ -139,7 +176,10 @@ def serve(directory: str, stamp: str, idle_seconds: float = IDLE_SECONDS) -> Non
         os.close(lock)
 
 
-def _give_up(directory: str, stamp: str) -> None:
+def _give_up(directory: str, stamp: str | None) -> None:
+    """Mark ``stamp`` as one no helper can serve (None: the next helper may try again)."""
+    if stamp is None:
+        return
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
     with contextlib.suppress(OSError):
         os.close(os.open(os.path.join(directory, f"{stamp}.off"), flags, 0o600))
@@ -153,38 +193,55 @@ def _socket_is(path: str, inode: int) -> bool:
 
 
 class Loop:
-    """Accepts runs and reaps copies; wakes as soon as either happens (a copy's end is
-    seen through its pidfd, so its caller gets the exit status at once)."""
+    """Accepts runs and reaps copies. It wakes as soon as a copy ends (its pidfd), so the
+    caller gets the exit status at once, and as soon as a caller hangs up (its socket), so
+    that a run whose command was killed dies with it, even a stopped one."""
+
+    HANG_UP = select.POLLRDHUP | select.POLLHUP | select.POLLERR
 
     def __init__(
         self, listener: socket.socket, lock: int, context: str, models: str, loaded: set[str]
     ) -> None:
-        self.listener = listener
+        self.listener: socket.socket | None = listener
         self.lock = lock
         self.context = context
         self.models, self.loaded = models, loaded
         self.poller = select.poll()
         self.poller.register(listener, select.POLLIN)
         self.copies: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, caller)
+        self.callers: dict[int, int] = {}  # caller's socket -> pid of its copy
 
     def run(self, path: str, inode: int, idle_seconds: float) -> None:
         quiet_since = time.monotonic()
-        while True:
+        while self.listener is not None or self.copies:
             events = self.poller.poll(1000)
-            for fd, _event in events:
-                if fd == self.listener.fileno():
+            for fd, event in events:
+                if self.listener is not None and fd == self.listener.fileno():
                     self._accept()
                 elif fd in self.copies:
                     self._reap(fd)
-                    load_models(self.models, self.loaded)
-                    if not _single_threaded():
-                        return  # a model started threads: forking is no longer safe
+                    if load_models(self.models, self.loaded) is not None:
+                        self._stop_listening(path, inode)  # forking is no longer safe
+                elif fd in self.callers and event & self.HANG_UP:
+                    self.poller.unregister(fd)
+                    with contextlib.suppress(OSError):
+                        os.killpg(self.callers.pop(fd), signal.SIGKILL)
             if self.copies or events:
                 quiet_since = time.monotonic()
             elif not _socket_is(path, inode) or time.monotonic() - quiet_since > idle_seconds:
-                return
+                self._stop_listening(path, inode)
+
+    def _stop_listening(self, path: str, inode: int) -> None:
+        """Take no more runs; the loop ends once the runs in progress have ended."""
+        if self.listener is not None:
+            self.poller.unregister(self.listener)
+            self.listener.close()
+            self.listener = None
+        if _socket_is(path, inode):
+            os.unlink(path)
 
     def _accept(self) -> None:
+        assert self.listener is not None
         try:
             caller, _ = self.listener.accept()
         except OSError:
@@ -193,37 +250,62 @@ class Loop:
         if int.from_bytes(credentials[4:8], sys.byteorder) != os.getuid():
             caller.close()
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the caller runs the command itself
+            caller.close()
+            return
         if pid == 0:
-            os.setpgid(0, 0)  # the copy and its workers: one group, signalled together
-            self.listener.close()
-            os.close(self.lock)
-            for other_pidfd, (_pid, other) in self.copies.items():
-                os.close(other_pidfd)
-                other.close()  # another caller's end must close when its own copy ends
-            helper_copy.run(caller, self.context, self.models)  # never returns
+            try:
+                os.setpgid(0, 0)  # the copy and its workers: one group, signalled together
+                self.listener.close()
+                os.close(self.lock)
+                for other_pidfd, (_pid, other) in self.copies.items():
+                    os.close(other_pidfd)
+                    other.close()  # another caller's end must close when its own copy ends
+                helper_copy.run(caller, self.context, self.models, frozenset(self.loaded))
+            finally:
+                os._exit(helper_copy.EX_SOFTWARE)  # never back into the helper's loop
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # as the copy does: whichever runs first
-        pidfd = os.pidfd_open(pid)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            caller.close()
+            return
         self.copies[pidfd] = (pid, caller)
         self.poller.register(pidfd, select.POLLIN)
+        self.callers[caller.fileno()] = pid
+        self.poller.register(caller, self.HANG_UP)
 
     def _reap(self, pidfd: int) -> None:
         pid, caller = self.copies.pop(pidfd)
         self.poller.unregister(pidfd)
-        os.close(pidfd)
-        _, status = os.waitpid(pid, 0)
+        if self.callers.pop(caller.fileno(), None) is not None:
+            self.poller.unregister(caller)
+        # Workers the copy left behind, while its zombie still holds the group's number.
         with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)  # workers the copy left behind
+            os.killpg(pid, signal.SIGKILL)
+        try:
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except ChildProcessError:
+            code = helper_copy.EX_SOFTWARE
+        os.close(pidfd)
         with caller, contextlib.suppress(OSError):
             caller.settimeout(1.0)
-            caller.sendall(EXIT.pack(os.waitstatus_to_exitcode(status)))
+            caller.sendall(EXIT.pack(code))
 
 
 def main() -> None:
     if len(sys.argv) != 3:
         sys.exit("usage: python -m sanitize.helper DIRECTORY STAMP")
     os.chdir("/")  # hold no folder of the run that started it (a USB stick, say)
+    # The signals of a parent that ignored children or blocked signals must not reach the
+    # loop: it waits for its copies itself.
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     # A language model loaded here must leave the helper able to fork: no thread pools.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"

@@ -20,8 +20,6 @@ import os
 import signal
 import socket
 import sys
-import threading
-import traceback
 from typing import Any
 
 from sanitize.launch import ACCEPTED, GO, HEADER, PID, REFUSED
@@ -87,8 +85,9 @@ def _stream(fd: int, name: str, settings: tuple[str, str, bool, bool]) -> io.Tex
     encoding, errors, line_buffering, write_through = settings
     raw = io.FileIO(fd, "r" if fd == 0 else "w", closefd=False)
     raw.name = name  # shown in messages as CPython names it
-    buffer: io.BufferedReader | io.BufferedWriter
-    buffer = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
+    # Unbuffered output (-u, PYTHONUNBUFFERED) writes straight to the descriptor.
+    output = raw if write_through else io.BufferedWriter(raw)
+    buffer = io.BufferedReader(raw) if fd == 0 else output
     return io.TextIOWrapper(
         buffer,
         encoding=encoding,
@@ -99,9 +98,11 @@ def _stream(fd: int, name: str, settings: tuple[str, str, bool, bool]) -> io.Tex
     )
 
 
-def _prepare(request: dict[str, Any]) -> list[io.TextIOWrapper]:
-    """Everything that can fail, done before the run is accepted (no descriptor of the
-    caller's is touched yet)."""
+def _prepare(request: dict[str, Any], fds: list[int]) -> list[io.TextIOWrapper]:
+    """Everything that can fail, done before the run is accepted (the caller's standard
+    streams are not touched yet): a failure here refuses the run, which the caller then
+    makes itself."""
+    os.fchdir(fds[3])
     names = ("<stdin>", "<stdout>", "<stderr>")
     streams = [_stream(fd, names[fd], tuple(request["streams"][fd])) for fd in range(3)]
     os.environ.clear()
@@ -110,8 +111,7 @@ def _prepare(request: dict[str, Any]) -> list[io.TextIOWrapper]:
 
 
 def _take_over(request: dict[str, Any], fds: list[int], streams: list[io.TextIOWrapper]) -> None:
-    """Become the caller's run: its descriptors, directory, umask, arguments, signals."""
-    os.fchdir(fds[3])
+    """Become the caller's run: its descriptors, umask, arguments and signals."""
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
     for fd in fds:
@@ -127,19 +127,12 @@ def _take_over(request: dict[str, Any], fds: list[int], streams: list[io.TextIOW
             signal.signal(number, signal.SIG_IGN)
 
 
-def _watch_caller(connection: socket.socket) -> None:
-    """End the run when its caller is gone: nothing more is ever sent on the connection,
-    so any end of waiting means the caller closed it or died."""
-    with contextlib.suppress(OSError):
-        connection.recv(1)
-    os.killpg(0, signal.SIGKILL)
-
-
-def record_models(path: str) -> None:
-    """Tell the helper which language models this run loaded (a line each in ``path``, in
-    the helper's private directory): it loads them for the runs that follow."""
+def record_models(path: str, preloaded: frozenset[str]) -> None:
+    """Tell the helper which language models this run loaded that it does not hold (a
+    line each in ``path``, in the helper's private directory): it loads them for the runs
+    that follow."""
     ner = sys.modules.get("sanitize.detect.ner")
-    languages = ner.loaded_languages() if ner is not None else []
+    languages = [x for x in (ner.loaded_languages() if ner else []) if x not in preloaded]
     if not languages:
         return
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -151,9 +144,10 @@ def record_models(path: str) -> None:
             os.close(fd)
 
 
-def run(connection: socket.socket, context: str, models: str) -> None:
+def run(connection: socket.socket, context: str, models: str, preloaded: frozenset[str]) -> None:
     """Serve one caller, then end this process (never returns). ``models``: where to
-    record the language models the run loaded."""
+    record the language models the run loaded; ``preloaded``: those the helper holds.
+    The helper watches the caller: if it goes away, it kills this copy's process group."""
     code = EX_SOFTWARE
     try:
         connection.settimeout(10.0)
@@ -161,22 +155,24 @@ def run(connection: socket.socket, context: str, models: str) -> None:
         try:
             if request["context"] != context:
                 raise OSError("the caller runs in another context")
-            streams = _prepare(request)
+            streams = _prepare(request, fds)
         except (OSError, ValueError, LookupError):
             connection.sendall(REFUSED)
             os._exit(0)
         connection.sendall(ACCEPTED + PID.pack(os.getpid()))
+        # No time limit: the caller either sends GO or closes the connection, and a caller
+        # stopped (Ctrl-Z) or swapped out between the two must not lose its run.
+        connection.settimeout(None)
         if connection.recv(1) != GO:
             os._exit(0)  # the caller gave up waiting and runs the command itself
+        code = 1  # from here on, as CPython ends on an uncaught exception
         _take_over(request, fds, streams)
-        connection.settimeout(None)
-        threading.Thread(target=_watch_caller, args=(connection,), daemon=True).start()
         code = _run_command(list(request["argv"]), str(request["prog_name"]))
     except BaseException:  # nothing may escape a forked copy: it would run the helper's loop
         with contextlib.suppress(BaseException):
-            traceback.print_exc()
+            sys.excepthook(*sys.exc_info())
     with contextlib.suppress(BaseException):
-        record_models(models)
+        record_models(models, preloaded)
     _exit(code)
 
 
@@ -217,6 +213,6 @@ def _flush_all() -> bool:
 def _exit(code: int) -> None:
     with contextlib.suppress(BaseException):
         atexit._run_exitfuncs()
-    if not _flush_all() and code == 0:
+    if not _flush_all():
         code = 120  # what CPython exits with when flushing its output fails
     os._exit(code & 0xFF)

@@ -54,7 +54,7 @@ OFF_WORDS = ("0", "no", "off", "false")
 ON_WORDS = ("1", "yes", "on", "true")
 # Signals passed on to the copy: SIGHUP, SIGINT, SIGQUIT, SIGTERM; and job control.
 FORWARDED = (1, 2, 3, 15)
-_SIGTSTP, _SIGCONT, _SIGSTOP = 20, 18, 19
+_SIGTSTP, _SIGCONT = 20, 18
 _SO_PEERCRED = 17  # Linux <asm-generic/socket.h>
 _MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes
 ANSWER_SECONDS = 10.0  # a helper that does not answer within this is stuck: run here
@@ -148,7 +148,7 @@ def program_name(argv: list[str]) -> str:
 def helper_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """What a helper is started with: what decides how Python starts and imports, not the
     first run's secrets (each run brings its own environment)."""
-    kept = ("PATH", "HOME", "LANG", "LANGUAGE", "TMPDIR", "XDG_RUNTIME_DIR")
+    kept = ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "XDG_RUNTIME_DIR")
     return {
         name: value
         for name, value in environ.items()
@@ -156,19 +156,39 @@ def helper_environment(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def interpreter_options(orig_argv: list[str]) -> list[str]:
+    """The options this interpreter was started with (``-X``, ``-W``, ``-O``, ``-s``...,
+    a script's shebang ones too): everything before the script, ``-m`` or ``-c``."""
+    options: list[str] = []
+    words = iter(orig_argv[1:])
+    for word in words:
+        if word in ("-m", "-c") or not word.startswith("-") or word == "-":
+            break
+        options.append(word)
+        if word in ("-X", "-W"):  # their argument follows apart
+            options.append(next(words, ""))
+    return options
+
+
 def _start_helper(directory: str, name: str) -> None:
-    """Start a helper in its own session, detached from this run's terminal and pipes. It
-    starts with ``-c`` and drops its first import path entry (this folder) before
-    importing anything of its own."""
+    """Start a helper in its own session, detached from this run's terminal and pipes, with
+    this interpreter's options, every signal at its default and none blocked. It starts
+    with ``-c``; unless ``-P`` left it out, it drops its first import path entry (this
+    folder) before importing anything of its own."""
     null = os.devnull
-    code = (
-        "import sys; del sys.path[0]; import sanitize.launch_context as c; "
-        "c.SCRIPT_ENTRY_FIRST = False; from sanitize.helper import main; main()"
-    )
+    if sys.flags.safe_path:  # -P: this folder is not on the import path to begin with
+        code = "from sanitize.helper import main; main()"
+    else:
+        code = (
+            "import sys; del sys.path[0]; import sanitize.launch_context as c; "
+            "c.SCRIPT_ENTRY_FIRST = False; from sanitize.helper import main; main()"
+        )
+    signals: Any = __import__("_signal")
+    defaults = [n for n in signals.valid_signals() if n not in (9, 19)]  # not KILL, STOP
     try:  # noqa: SIM105 - contextlib is one more import on every run
         os.posix_spawn(
             sys.executable,
-            [sys.executable, "-c", code, directory, name],
+            [sys.executable, *interpreter_options(sys.orig_argv), "-c", code, directory, name],
             helper_environment(os.environ),
             file_actions=[
                 (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
@@ -176,9 +196,34 @@ def _start_helper(directory: str, name: str) -> None:
                 (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
             ],
             setsid=True,
+            setsigdef=defaults,
+            setsigmask=[],
         )
     except OSError:
         pass  # no helper this time: nothing is lost
+
+
+def _second_run(directory: str, name: str) -> bool:
+    """Whether another run of this stamp came within IDLE_SECONDS: a helper is worth
+    starting only for repeated runs, and a one-off run leaves no process behind."""
+    seen = os.path.join(directory, f"{name}.seen")
+    try:
+        recent = os.stat(seen).st_mtime > time_now() - IDLE_SECONDS
+    except OSError:
+        recent = False
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        os.close(os.open(seen, flags, 0o600))
+        os.utime(seen)
+    except OSError:
+        return False
+    return recent
+
+
+def time_now() -> float:
+    import time
+
+    return time.time()
 
 
 def _streams() -> list[tuple[str, str, bool, bool]]:
@@ -244,21 +289,23 @@ def run_through_helper(argv: list[str]) -> int | None:
     try:
         try:
             sock.connect(path)
-        except (FileNotFoundError, ConnectionRefusedError):
-            _start_helper(directory, name)
-            return None
-        pid = _handed_over(sock, argv, context, ignored)
-        if pid is None:
-            return None
-        # From GO on the copy may run: whatever happens, this process never runs it too.
-        try:
+            pid = _handed_over(sock, argv, context, ignored)
+            if pid is None:
+                return None
+            # A copy that does not get GO never runs: if it cannot be sent, run here.
             sock.sendall(GO)
+        except (FileNotFoundError, ConnectionRefusedError):
+            if _second_run(directory, name):
+                _start_helper(directory, name)
+            return None
+        except OSError:
+            return None
+        # From GO on the copy runs the command: whatever happens, it is not run here too.
+        sock.settimeout(None)
+        try:
+            return _wait(sock, pid, signals, ignored)
         except OSError:
             return _report_lost()
-        sock.settimeout(None)
-        return _wait(sock, pid, signals, ignored)
-    except OSError:
-        return None
     finally:
         sock.close()
 
@@ -271,7 +318,8 @@ def _handed_over(
     if uid != os.getuid():
         return None
     request = _request(argv, context, ignored)
-    here = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    # O_PATH: a folder this process may enter but not list can still be handed over.
+    here = os.open(".", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         descriptors = struct.pack("4i", 0, 1, 2, here)
         sock.sendmsg([HEADER.pack(len(request))], [(1, _socket.SCM_RIGHTS, descriptors)])
@@ -299,9 +347,13 @@ def _wait(sock: _socket.socket, pid: int, signals: Any, ignored: list[int]) -> i
             pass
 
     def stop(_signal_number: int, _frame: object) -> None:
-        forward(_SIGSTOP, None)  # the copy cannot be stopped by a terminal it lacks
+        forward(_SIGTSTP, None)  # the copy has no terminal to stop it: pass Ctrl-Z on
         signals.signal(_SIGTSTP, signals.SIG_DFL)
         os.kill(os.getpid(), _SIGTSTP)  # stop here too, as the shell expects
+        # Here again: resumed (fg), or never stopped (the kernel drops SIGTSTP in an
+        # orphaned process group, where a run of its own would have gone on).
+        signals.signal(_SIGTSTP, stop)
+        forward(_SIGCONT, None)
 
     def resume(_signal_number: int, _frame: object) -> None:
         signals.signal(_SIGTSTP, stop)
@@ -324,7 +376,10 @@ def _wait(sock: _socket.socket, pid: int, signals: Any, ignored: list[int]) -> i
         return _report_lost()
     code = int(EXIT.unpack(status)[0])
     if code < 0:  # the copy was ended by a signal: end the same way
-        signals.signal(-code, signals.SIG_DFL)
+        try:  # noqa: SIM105 - see _start_helper
+            signals.signal(-code, signals.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL: its default cannot be set, and is the default already
         os.kill(os.getpid(), -code)
         return 128 - code
     return code

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Environment variables that decide, at start-up, how an interpreter encodes text and
 # seeds its hashes.
-_STARTUP_VARIABLES = ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONUTF8", "PYTHONHASHSEED")
+_STARTUP_VARIABLES = ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONUTF8", "PYTHONHASHSEED", "TZ")
 _NAMESPACES = ("mnt", "pid", "net", "user", "uts", "ipc", "cgroup")
 _LIMITS = (
     "RLIMIT_AS",
@@ -41,9 +41,9 @@ _LIMITS = (
 )
 
 
-# Whether sys.path[0] is still the script's folder (or the working directory under -m or
-# -c). The helper removes it before it imports anything of its own, and says so here.
-SCRIPT_ENTRY_FIRST = True
+# Whether sys.path[0] is the script's folder (or the working directory under -m or -c):
+# not under -P. The helper removes it before it imports anything of its own, and says so.
+SCRIPT_ENTRY_FIRST = not sys.flags.safe_path
 
 
 def import_path() -> list[str]:
