@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,24 @@ def blocked_run(
         if caller.poll() is None:
             caller.kill()
             caller.wait(timeout=10)
+
+
+def reading_run(
+    runtime: Path, folder: Path, before: Callable[[], object] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A served check of a long list of findings whose output is read (``communicate``),
+    once it is in the helper's copy: (its caller, the helper's pid)."""
+    findings_file(folder / "list.md")
+    caller = subprocess.Popen(
+        [sys.executable, "-c", SERVED, "check", "list.md"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=before,
+    )
+    (helper_pid,) = helper_pids(runtime)
+    assert wait_for(lambda: children_of(helper_pid))
+    return caller, helper_pid
 
 
 def wait_for(condition: object, seconds: float = 30.0) -> bool:
@@ -229,15 +247,7 @@ def test_a_run_whose_caller_is_killed_stops(runtime: Path, tmp_path: Path) -> No
 
 
 def test_an_interrupted_run_ends_as_it_would_at_home(runtime: Path, tmp_path: Path) -> None:
-    findings_file(tmp_path / "list.md")
-    caller = subprocess.Popen(
-        [sys.executable, "-c", SERVED, "check", "list.md"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    (pid,) = helper_pids(runtime)
-    assert wait_for(lambda: children_of(pid))
+    caller, pid = reading_run(runtime, tmp_path)
     time.sleep(0.2)  # the run blocks writing its findings to the full pipe
     caller.send_signal(signal.SIGINT)
     out, err = caller.communicate(timeout=60)  # reading lets the copy write and stop
@@ -256,16 +266,8 @@ def test_a_terminated_run_takes_its_workers_with_it(runtime: Path, tmp_path: Pat
 
 
 def test_signals_the_caller_ignores_are_ignored(runtime: Path, tmp_path: Path) -> None:
-    findings_file(tmp_path / "list.md")
-    caller = subprocess.Popen(
-        [sys.executable, "-c", SERVED, "check", "list.md"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
-    )
-    (helper_pid,) = helper_pids(runtime)
-    assert wait_for(lambda: children_of(helper_pid))
+    # SIGHUP ignored, as nohup does.
+    caller, _ = reading_run(runtime, tmp_path, lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
     caller.send_signal(signal.SIGHUP)
     out, _ = caller.communicate(timeout=60)
     assert caller.returncode == 1 and out.count(b"EMAIL") == 4000  # the run went on

@@ -36,6 +36,7 @@ import marshal
 import os
 import struct
 import sys
+import time
 import zlib
 
 from sanitize import launch_context
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+# The C module itself: ``signal`` would import ``enum`` on every run (this one is loaded
+# at start-up already).
+_signals: Any = __import__("_signal")
 IDLE_SECONDS = 600
 REFUSED, ACCEPTED, GO = b"\x02", b"\x01", b"\x03"
 HEADER = struct.Struct("!I")
@@ -183,8 +187,7 @@ def _start_helper(directory: str, name: str) -> None:
             "import sys; del sys.path[0]; import sanitize.launch_context as c; "
             "c.SCRIPT_ENTRY_FIRST = False; from sanitize.helper import main; main()"
         )
-    signals: Any = __import__("_signal")
-    defaults = [n for n in signals.valid_signals() if n not in (9, 19)]  # not KILL, STOP
+    defaults = [n for n in _signals.valid_signals() if n not in (9, 19)]  # not KILL, STOP
     try:  # noqa: SIM105 - contextlib is one more import on every run
         os.posix_spawn(
             sys.executable,
@@ -208,7 +211,7 @@ def _second_run(directory: str, name: str) -> bool:
     starting only for repeated runs, and a one-off run leaves no process behind."""
     seen = os.path.join(directory, f"{name}.seen")
     try:
-        recent = os.stat(seen).st_mtime > time_now() - IDLE_SECONDS
+        recent = os.stat(seen).st_mtime > time.time() - IDLE_SECONDS
     except OSError:
         recent = False
     try:
@@ -218,12 +221,6 @@ def _second_run(directory: str, name: str) -> bool:
     except OSError:
         return False
     return recent
-
-
-def time_now() -> float:
-    import time
-
-    return time.time()
 
 
 def _streams() -> list[tuple[str, str, bool, bool]]:
@@ -281,9 +278,7 @@ def run_through_helper(argv: list[str]) -> int | None:
     path = os.path.join(directory, f"{name}.sock")
     if len(path) > _MAX_SOCKET_PATH or os.path.exists(os.path.join(directory, f"{name}.off")):
         return None
-    # The C module itself: ``signal`` would import ``enum`` on every run the helper serves.
-    signals: Any = __import__("_signal")
-    ignored = [n for n in (*FORWARDED, _SIGTSTP) if signals.getsignal(n) == signals.SIG_IGN]
+    ignored = [n for n in (*FORWARDED, _SIGTSTP) if _signals.getsignal(n) == _signals.SIG_IGN]
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     sock.settimeout(ANSWER_SECONDS)
     try:
@@ -303,7 +298,7 @@ def run_through_helper(argv: list[str]) -> int | None:
         # From GO on the copy runs the command: whatever happens, it is not run here too.
         sock.settimeout(None)
         try:
-            return _wait(sock, pid, signals, ignored)
+            return _wait(sock, pid, ignored)
         except OSError:
             return _report_lost()
     finally:
@@ -337,7 +332,7 @@ def _report_lost() -> int:
     return 1
 
 
-def _wait(sock: _socket.socket, pid: int, signals: Any, ignored: list[int]) -> int:
+def _wait(sock: _socket.socket, pid: int, ignored: list[int]) -> int:
     """Wait for the copy's exit status, passing signals on to its process group."""
 
     def forward(signal_number: int, _frame: object) -> None:
@@ -348,15 +343,15 @@ def _wait(sock: _socket.socket, pid: int, signals: Any, ignored: list[int]) -> i
 
     def stop(_signal_number: int, _frame: object) -> None:
         forward(_SIGTSTP, None)  # the copy has no terminal to stop it: pass Ctrl-Z on
-        signals.signal(_SIGTSTP, signals.SIG_DFL)
+        _signals.signal(_SIGTSTP, _signals.SIG_DFL)
         os.kill(os.getpid(), _SIGTSTP)  # stop here too, as the shell expects
         # Here again: resumed (fg), or never stopped (the kernel drops SIGTSTP in an
         # orphaned process group, where a run of its own would have gone on).
-        signals.signal(_SIGTSTP, stop)
+        _signals.signal(_SIGTSTP, stop)
         forward(_SIGCONT, None)
 
     def resume(_signal_number: int, _frame: object) -> None:
-        signals.signal(_SIGTSTP, stop)
+        _signals.signal(_SIGTSTP, stop)
         forward(_SIGCONT, None)
 
     handlers: dict[int, Any] = {number: forward for number in FORWARDED}
@@ -364,20 +359,20 @@ def _wait(sock: _socket.socket, pid: int, signals: Any, ignored: list[int]) -> i
     previous = {}
     for number, handler in handlers.items():
         if number not in ignored:
-            previous[number] = signals.signal(number, handler)
+            previous[number] = _signals.signal(number, handler)
     try:
         status = _receive_exactly(sock, EXIT.size)
     except OSError:
         status = b""
     finally:
         for number, handler in previous.items():
-            signals.signal(number, handler)
+            _signals.signal(number, handler)
     if len(status) != EXIT.size:
         return _report_lost()
     code = int(EXIT.unpack(status)[0])
     if code < 0:  # the copy was ended by a signal: end the same way
         try:  # noqa: SIM105 - see _start_helper
-            signals.signal(-code, signals.SIG_DFL)
+            _signals.signal(-code, _signals.SIG_DFL)
         except (OSError, ValueError):
             pass  # SIGKILL: its default cannot be set, and is the default already
         os.kill(os.getpid(), -code)
